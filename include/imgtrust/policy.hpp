@@ -1,0 +1,123 @@
+// containers-policy.json(5) as data, parsed strictly.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace imgtrust {
+
+// "signedIdentity": how the identity claimed by a signature must relate to the image.
+struct SignedIdentity {
+    enum class Kind { match_exact, match_repo_digest_or_exact, match_repository, exact_reference, exact_repository, remap_identity };
+    Kind kind = Kind::match_repo_digest_or_exact;  // "If the signedIdentity field is missing, it is treated as matchRepoDigestOrExact."
+    std::string docker_reference;   // exactReference.dockerReference (as written in the policy)
+    std::string docker_repository;  // exactRepository.dockerRepository
+    std::string prefix;             // remapIdentity.prefix
+    std::string signed_prefix;      // remapIdentity.signedPrefix
+};
+
+const char* identity_kind_name(SignedIdentity::Kind kind);
+
+struct InsecureAcceptAnythingRequirement {};
+struct RejectRequirement {};
+
+// Key material is held as written: *_path fields are file names, *_data fields
+// hold the already base64-decoded bytes.
+struct SignedByRequirement {
+    std::string key_type;  // "GPGKeys" (the only implemented one), "signedByGPGKeys", "X509Certificates", "signedByX509CAs"
+    std::optional<std::string> key_path;
+    std::optional<std::vector<std::string>> key_paths;
+    std::optional<std::string> key_data;
+    SignedIdentity signed_identity;
+};
+
+struct FulcioTrust {
+    std::optional<std::string> ca_path;
+    std::optional<std::string> ca_data;
+    std::string oidc_issuer;
+    std::string subject_email;
+};
+
+struct PkiTrust {
+    std::optional<std::string> ca_roots_path;
+    std::optional<std::string> ca_roots_data;
+    std::optional<std::string> ca_intermediates_path;
+    std::optional<std::string> ca_intermediates_data;
+    std::string subject_email;
+    std::string subject_hostname;
+};
+
+struct SigstoreSignedRequirement {
+    std::optional<std::string> key_path;
+    std::optional<std::vector<std::string>> key_paths;
+    std::optional<std::string> key_data;
+    std::optional<std::vector<std::string>> key_datas;
+    std::optional<FulcioTrust> fulcio;
+    std::optional<std::string> rekor_public_key_path;
+    std::optional<std::vector<std::string>> rekor_public_key_paths;
+    std::optional<std::string> rekor_public_key_data;
+    std::optional<std::vector<std::string>> rekor_public_key_datas;
+    std::optional<PkiTrust> pki;
+    SignedIdentity signed_identity;
+
+    bool uses_keyless_or_rekor() const {
+        return fulcio || pki || rekor_public_key_path || rekor_public_key_paths || rekor_public_key_data || rekor_public_key_datas;
+    }
+};
+
+struct SignedBaseLayerRequirement {
+    SignedIdentity base_layer_identity;
+};
+
+using RequirementValue = std::variant<InsecureAcceptAnythingRequirement, RejectRequirement, SignedByRequirement,
+                                      SigstoreSignedRequirement, SignedBaseLayerRequirement>;
+
+struct Requirement {
+    RequirementValue value;
+    std::string location;  // JSON location in the policy file, for messages
+};
+
+const char* requirement_type_name(const RequirementValue& value);  // the policy "type" string
+
+using Requirements = std::vector<Requirement>;
+using Scopes = std::map<std::string, Requirements>;  // scope -> requirements
+
+struct Policy {
+    Requirements default_requirements;
+    std::map<std::string, Scopes> transports;  // transport name -> scopes
+    std::string source;                        // file name, or a description of an in-memory policy
+};
+
+// One problem found while parsing or linting a policy.
+struct PolicyDiagnostic {
+    enum class Severity { error, warning };
+    Severity severity = Severity::error;
+    std::string location;
+    std::string message;
+};
+
+// Parses policy JSON strictly: unknown or duplicate keys, wrong types, trailing
+// data, a missing "default", empty requirement lists, invalid scopes and
+// invalid key-source combinations all throw PolicyFormatError naming the location.
+Policy parse_policy(std::string_view json, const std::string& source_name);
+
+// Like parse_policy, but records every error instead of stopping at the first.
+// Returns the diagnostics (errors only; lint adds warnings on top).
+std::vector<PolicyDiagnostic> collect_policy_errors(std::string_view json);
+
+// Reads (at most 4 MiB) and parses a policy file. A missing or unreadable file is a ConfigError.
+Policy load_policy_file(const std::string& path);
+
+// The policy file skopeo would use: explicit path if given, else
+// $HOME/.config/containers/policy.json if it exists, else /etc/containers/policy.json.
+// Throws ConfigError naming the paths when none exists.
+std::string resolve_policy_path(const std::optional<std::string>& explicit_path);
+
+// The in-memory policy that --insecure-policy stands for.
+Policy insecure_accept_anything_policy();
+
+}  // namespace imgtrust

@@ -1,0 +1,81 @@
+// Evaluating a policy for an image: the question c/image's
+// PolicyContext.IsRunningImageAllowed answers.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "imgtrust/image.hpp"
+#include "imgtrust/policy.hpp"
+
+namespace imgtrust {
+
+// The outcome of one signature under one requirement.
+struct SignatureOutcome {
+    std::size_t index = 0;       // position among the image's signatures (0-based)
+    std::string format;          // "simple-signing" or "sigstore"
+    bool accepted = false;
+    std::string reason;          // why it was rejected (empty when accepted)
+    std::string signed_identity; // docker-reference claimed by a verified payload, if it got that far
+    std::string key_fingerprint; // key that verified the crypto, if any
+    std::string hint;            // an explanation for users, e.g. cosign's repository-only identities
+};
+
+// The outcome of one requirement of the matched scope.
+struct RequirementOutcome {
+    std::size_t index = 0;
+    std::string type;            // policy "type" string
+    std::string location;        // JSON location in the policy
+    enum class State { accepted, rejected, not_evaluated } state = State::not_evaluated;
+    std::string reason;          // c/image's summary message when rejected
+    std::vector<SignatureOutcome> signatures;
+};
+
+// The verdict for one image (one manifest: the single-platform one that is used).
+struct Verdict {
+    std::string image;            // "transport:reference"
+    std::string policy_source;    // policy file
+    std::string transport_scope;  // e.g. `transports.dir["/srv/images"]` or `default`
+    std::string manifest_digest;  // digest of the manifest bytes that were verified
+    std::string platform;         // "os/arch[/variant]" when chosen from a list, else empty
+    bool allowed = false;
+    std::vector<RequirementOutcome> requirements;
+};
+
+struct EvaluationOptions {
+    // Receives one line per decision when set (--debug). Must not be shown credentials.
+    std::function<void(const std::string&)> debug_log;
+    // For manifest lists: which instance is used, as skopeo chooses it.
+    std::string override_os;
+    std::string override_arch;
+    std::string override_variant;
+};
+
+// Holds one parsed policy; loads key material lazily, once per requirement.
+class PolicyContext {
+public:
+    explicit PolicyContext(Policy policy, EvaluationOptions options = {});
+    ~PolicyContext();
+    PolicyContext(const PolicyContext&) = delete;
+    PolicyContext& operator=(const PolicyContext&) = delete;
+
+    // Opens the image, reads its manifest and signatures and evaluates the
+    // policy. Rejection is a Verdict with allowed == false; configuration
+    // problems throw ConfigError/PolicyFormatError, unreadable images FetchError.
+    Verdict evaluate(const ImageReference& image);
+
+    // Evaluates against an already-open source (the manifest used is
+    // `instance_digest`, or the top-level one).
+    Verdict evaluate(const ImageReference& image, ImageSource& source, const std::string& instance_digest = {});
+
+    const Policy& policy() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace imgtrust

@@ -1,0 +1,24 @@
+// Small byte utilities shared by every domain: bounded file reads, base64, SHA-256.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace imgtrust::util {
+
+// Reads a whole file, refusing more than max_bytes. Returns nullopt if the file
+// does not exist; throws FetchError for other read failures or oversize files
+// (`what` names the file's role in messages, e.g. "manifest").
+std::optional<std::string> read_file_bounded(const std::string& path, std::size_t max_bytes, const std::string& what);
+
+// Standard base64 (RFC 4648, with padding). decode returns nullopt on invalid input.
+std::optional<std::string> base64_decode(std::string_view text);
+std::string base64_encode(std::string_view bytes);
+
+// Lowercase hex of SHA-256.
+std::string sha256_hex(std::string_view bytes);
+std::string hex_encode(std::string_view bytes);
+
+}  // namespace imgtrust::util
