@@ -1,2 +1,4 @@
-// imgtrust: thin entry point; everything lives in src/cli and libimgtrust.
-int main() { return 0; }
+// imgtrust: thin entry point; the CLI lives in src/cli, the logic in libimgtrust.
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) { return imgtrust::cli::run(argc, argv); }

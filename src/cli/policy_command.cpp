@@ -1,0 +1,47 @@
+// imgtrust policy lint FILE: every problem in a policy file, with its location.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "imgtrust/errors.hpp"
+#include "policy/lint.hpp"
+#include "util/bytes.hpp"
+
+namespace imgtrust::cli {
+namespace {
+
+int run_lint(const std::string& path) {
+    std::optional<std::string> json;
+    try {
+        json = util::read_file_bounded(path, 4 * 1024 * 1024, "policy file");
+    } catch (const FetchError& e) {
+        throw ConfigError(e.what());
+    }
+    if (!json) throw ConfigError("policy file " + path + " does not exist");
+    std::size_t errors = 0, warnings = 0;
+    for (const auto& d : policy::lint_policy(*json, path)) {
+        bool is_error = d.severity == PolicyDiagnostic::Severity::error;
+        (is_error ? errors : warnings)++;
+        std::cout << path << ": " << (is_error ? "error" : "warning") << ": "
+                  << (d.location.empty() ? "" : d.location + ": ") << d.message << "\n";
+    }
+    std::cout << path << ": " << errors << " error(s), " << warnings << " warning(s)\n";
+    return errors ? exit_usage_or_config : exit_accepted;
+}
+
+}  // namespace
+
+CommandAction register_policy_command(CLI::App& app) {
+    auto path = std::make_shared<std::string>();
+    CLI::App* policy = app.add_subcommand("policy", "Work with containers-policy.json files");
+    policy->require_subcommand(1);
+    CLI::App* lint = policy->add_subcommand("lint", "Report every problem in a policy file, and warn about insecure or shadowed scopes");
+    lint->add_option("file", *path, "Policy file")->required();
+    return [lint, path]() -> int {
+        if (!lint->parsed()) return exit_usage_or_config;
+        return run_lint(*path);
+    };
+}
+
+}  // namespace imgtrust::cli

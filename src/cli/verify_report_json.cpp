@@ -1,0 +1,98 @@
+// The verify JSON document (stable; documented in docs/verify-json.md):
+// {"images":[{"image","allowed","manifestDigest","platform","policy","scope",
+//   "requirements":[{"index","type","location","result","reason",
+//     "signatures":[{"index","format","accepted","reason","signedIdentity","keyFingerprint","hint"}]}],
+//   "error":{"kind","message"}}]}
+#include <rapidjson/ostreamwrapper.h>
+#include <rapidjson/prettywriter.h>
+
+#include "cli/verify_report.hpp"
+
+namespace imgtrust::cli {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
+
+void write_string(Writer& w, const char* key, const std::string& value) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+const char* result_name(RequirementOutcome::State state) {
+    switch (state) {
+        case RequirementOutcome::State::accepted: return "accepted";
+        case RequirementOutcome::State::rejected: return "rejected";
+        default: return "not-evaluated";
+    }
+}
+
+void write_signature(Writer& w, const SignatureOutcome& sig) {
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(sig.index);
+    write_string(w, "format", sig.format);
+    w.Key("accepted");
+    w.Bool(sig.accepted);
+    write_string(w, "reason", sig.reason);
+    write_string(w, "signedIdentity", sig.signed_identity);
+    write_string(w, "keyFingerprint", sig.key_fingerprint);
+    write_string(w, "hint", sig.hint);
+    w.EndObject();
+}
+
+void write_requirement(Writer& w, const RequirementOutcome& req) {
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(req.index);
+    write_string(w, "type", req.type);
+    write_string(w, "location", req.location);
+    write_string(w, "result", result_name(req.state));
+    write_string(w, "reason", req.reason);
+    w.Key("signatures");
+    w.StartArray();
+    for (const auto& sig : req.signatures) write_signature(w, sig);
+    w.EndArray();
+    w.EndObject();
+}
+
+void write_result(Writer& w, const ImageResult& result) {
+    w.StartObject();
+    write_string(w, "image", result.image);
+    w.Key("allowed");
+    w.Bool(result.verdict && result.verdict->allowed);
+    if (result.verdict) {
+        const Verdict& v = *result.verdict;
+        write_string(w, "manifestDigest", v.manifest_digest);
+        write_string(w, "platform", v.platform);
+        write_string(w, "policy", v.policy_source);
+        write_string(w, "scope", v.transport_scope);
+        w.Key("requirements");
+        w.StartArray();
+        for (const auto& req : v.requirements) write_requirement(w, req);
+        w.EndArray();
+    } else {
+        w.Key("error");
+        w.StartObject();
+        write_string(w, "kind", result.error_kind);
+        write_string(w, "message", result.error_message);
+        w.EndObject();
+    }
+    w.EndObject();
+}
+
+}  // namespace
+
+void print_json_report(std::ostream& out, const std::vector<ImageResult>& results) {
+    rapidjson::OStreamWrapper stream(out);
+    Writer w(stream);
+    w.SetIndent(' ', 2);
+    w.StartObject();
+    w.Key("images");
+    w.StartArray();
+    for (const auto& result : results) write_result(w, result);
+    w.EndArray();
+    w.EndObject();
+    out << "\n";
+}
+
+}  // namespace imgtrust::cli

@@ -1,0 +1,55 @@
+#include "cli/verify_report.hpp"
+
+namespace imgtrust::cli {
+namespace {
+
+const char* state_name(RequirementOutcome::State state) {
+    switch (state) {
+        case RequirementOutcome::State::accepted: return "accepted";
+        case RequirementOutcome::State::rejected: return "rejected";
+        default: return "not evaluated";
+    }
+}
+
+void print_signature(std::ostream& out, const SignatureOutcome& sig) {
+    out << "    signature " << sig.index << " (" << sig.format << "): ";
+    if (sig.accepted) {
+        out << "accepted";
+        if (!sig.signed_identity.empty()) out << ", identity " << sig.signed_identity;
+        if (!sig.key_fingerprint.empty()) out << ", key " << sig.key_fingerprint;
+        out << "\n";
+    } else {
+        out << sig.reason << "\n";
+    }
+    if (!sig.hint.empty()) out << "      hint: " << sig.hint << "\n";
+}
+
+void print_verdict(std::ostream& out, const Verdict& verdict) {
+    out << verdict.image << ": " << (verdict.allowed ? "accepted" : "rejected") << "\n";
+    out << "  manifest digest: " << verdict.manifest_digest << "\n";
+    if (!verdict.platform.empty()) out << "  platform: " << verdict.platform << "\n";
+    out << "  policy: " << verdict.policy_source << ", scope " << verdict.transport_scope << "\n";
+    for (const auto& req : verdict.requirements) {
+        out << "  requirement " << req.index << " (" << req.type << "): " << state_name(req.state);
+        if (!req.reason.empty()) out << ": " << req.reason;
+        out << "\n";
+        // On acceptance show only the accepted signature; on rejection every reason.
+        for (const auto& sig : req.signatures)
+            if (!verdict.allowed || sig.accepted) print_signature(out, sig);
+    }
+    if (verdict.allowed)
+        out << "  consume it by digest (verification is time-of-check): @" << verdict.manifest_digest << "\n";
+}
+
+}  // namespace
+
+void print_text_report(std::ostream& out, std::ostream& err, const std::vector<ImageResult>& results) {
+    for (const auto& result : results) {
+        if (result.verdict)
+            print_verdict(out, *result.verdict);
+        else
+            err << "Error: " << result.image << ": " << result.error_message << "\n";
+    }
+}
+
+}  // namespace imgtrust::cli

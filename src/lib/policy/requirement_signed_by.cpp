@@ -1,0 +1,60 @@
+// signedBy: "Require the image to be signed with the specified GPG key(s)",
+// using simple signing signatures; sigstore signatures are ignored by it.
+#include "policy/evaluation_input.hpp"
+#include "policy/signature_rules.hpp"
+#include "policy/trust_cache.hpp"
+#include "signature/rejection.hpp"
+
+namespace imgtrust::policy {
+namespace {
+
+SignatureOutcome check_simple_signature(const signature::GpgKeyring& keyring, const SignedByRequirement& requirement,
+                                        const SimpleSigningSignature& untrusted, std::size_t index,
+                                        EvaluationInput& input) {
+    SignatureOutcome record;
+    record.index = index;
+    record.format = "simple-signing";
+    if (keyring.trusted_fingerprints().empty()) {
+        record.reason = "No public keys imported";
+        return record;
+    }
+    try {
+        auto rules = make_acceptance_rules(requirement.signed_identity, input, record);
+        auto verified = keyring.verify(untrusted.untrusted_blob, rules);
+        record.accepted = true;
+        record.signed_identity = verified.docker_reference;
+        record.key_fingerprint = verified.key_fingerprint;
+    } catch (const signature::SignatureRejected& rejected) {
+        record.reason = rejected.what();
+    }
+    return record;
+}
+
+}  // namespace
+
+RequirementOutcome evaluate_signed_by(const SignedByRequirement& requirement, const Requirement& where,
+                                      TrustCache& trust, EvaluationInput& input) {
+    RequirementOutcome outcome;
+    // Only "GPGKeys" is implemented by containers/image; the other valid values
+    // reject every signature, before any key is read.
+    const bool key_type_implemented = requirement.key_type == "GPGKeys";
+    const signature::GpgKeyring* keyring = key_type_implemented ? &trust.gpg_keyring(where, requirement) : nullptr;
+    const auto& signatures = input.untrusted_signatures();
+    for (std::size_t i = 0; i < signatures.size(); ++i) {
+        const auto* simple = std::get_if<SimpleSigningSignature>(&signatures[i]);
+        if (!simple) continue;  // signedBy looks only at simple signing signatures
+        if (!keyring) {
+            outcome.signatures.push_back({i, "simple-signing", false,
+                                          "Unimplemented \"keyType\" value \"" + requirement.key_type + "\"", "", "", ""});
+            continue;
+        }
+        outcome.signatures.push_back(check_simple_signature(*keyring, requirement, *simple, i, input));
+        input.debug("signedBy: signature " + std::to_string(i) + ": " +
+                    (outcome.signatures.back().accepted ? "accepted" : "rejected: " + outcome.signatures.back().reason));
+        if (outcome.signatures.back().accepted) break;
+    }
+    summarize_signature_outcomes(outcome, "");
+    return outcome;
+}
+
+}  // namespace imgtrust::policy
