@@ -14,8 +14,10 @@ struct DockerReference {
     std::string tag;
     std::string digest;  // "sha256:<hex>"
 
-    // domain + "/" + path, e.g. "docker.io/library/busybox".
-    std::string name() const { return domain + "/" + path; }
+    // domain + "/" + path, e.g. "docker.io/library/busybox". The domain is empty
+    // only in c/image's corner case of a first component that is a valid path
+    // component but not a valid domain ("foo_bar.com/x"); then name() is the path.
+    std::string name() const { return domain.empty() ? path : domain + "/" + path; }
     // name()[:tag][@digest], the fully-qualified form c/image compares.
     std::string string() const;
     bool is_name_only() const { return tag.empty() && digest.empty(); }
