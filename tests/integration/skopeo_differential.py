@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Differential suite: `imgtrust verify` against skopeo 1.9.3 (the oracle) on
+dir: and oci: images signed with GPG (simple signing).
+
+For every case a policy is written, then both run:
+  skopeo --policy P copy IMAGE dir:TMP    exit 0 = accepted; on failure the message
+                                          says invalid policy / rejected / other error
+  imgtrust verify --policy P IMAGE        0 accepted, 1 rejected, 2 invalid, 3 error
+Each case also names the verdict the oracle must give (so that a fixture that
+stopped testing what it claims is noticed), and the few cases where imgtrust
+must differ say so, with the reason, in EXPECTED_DIFFERENCES.
+
+Usage: skopeo_differential.py --imgtrust BIN --fixtures tests/fixtures [--skopeo skopeo]
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+
+import suite_common as common
+from differential_cases import build_cases
+
+# skopeo 1.9.3 vendors c/image 5.23; imgtrust follows current c/image. Where the
+# two must disagree, imgtrust's verdict and the reason are listed here.
+EXPECTED_DIFFERENCES = {
+    "signedBy/trusted-key/subkey-signature":
+        ("accepted", "c/image >= 5.37 accepts a signature by a signing subkey of a trusted key; 5.23 rejects it (DESIGN §3a.8)"),
+    "signedBy/trusted-key/subkey-signature/keyData":
+        ("accepted", "same as above, with the key given inline"),
+    "signedBy/keyPath-missing-file":
+        ("invalid", "an unloadable key file is a configuration error for imgtrust (exit 2); skopeo rejects. Both deny"),
+    "signedBy/keyPath-not-a-key":
+        ("invalid", "a key file holding no key is a configuration error for imgtrust (exit 2); skopeo rejects (\"No public keys imported\"). Both deny"),
+    "signedBy/keyPaths-one-missing":
+        ("invalid", "one unloadable key in keyPaths is a configuration error for imgtrust; skopeo rejects. Both deny"),
+    "sigstoreSigned/keyPath-missing-file/unsigned":
+        ("invalid", "imgtrust loads sigstore keys before looking at signatures; c/image never loads them when no sigstore signature exists. Both deny"),
+}
+
+
+def classify_skopeo(exit_code, output):
+    if exit_code == 0:
+        return "accepted"
+    if "Error loading trust policy" in output or "invalid policy in" in output:
+        return "invalid"
+    if "Source image rejected" in output:
+        return "rejected"
+    return "error"
+
+
+def run_skopeo(skopeo, policy_path, image, scratch):
+    destination = tempfile.mkdtemp(prefix="dest-", dir=scratch)
+    try:
+        completed = subprocess.run([skopeo, "--policy", policy_path, "copy", "-q", image, "dir:" + destination],
+                                   capture_output=True, text=True, timeout=60)
+    finally:
+        shutil.rmtree(destination, ignore_errors=True)
+    output = (completed.stdout + completed.stderr).strip()
+    return classify_skopeo(completed.returncode, output), output
+
+
+def check_case(args, fixtures, scratch, case):
+    """Returns (problems, note) for one case."""
+    policy_path = common.write_policy(scratch, "case", case.policy)
+    oracle, oracle_output = run_skopeo(args.skopeo, policy_path, case.image, scratch)
+    result = common.run_imgtrust(args.imgtrust, policy_path, case.image, ["--output", "json"])
+    problems = []
+    if oracle != case.expect:
+        problems.append("oracle (skopeo) said %s, the case expects %s: %s" % (oracle, case.expect, oracle_output[-300:]))
+    wanted, why = EXPECTED_DIFFERENCES.get(case.name, (oracle, None))
+    if result.verdict != wanted:
+        problems.append("imgtrust %s, skopeo %s%s: %s" % (result.verdict, oracle,
+                        " (expected difference: imgtrust " + wanted + ")" if why else "",
+                        result.text()[-400:]))
+    if result.verdict in ("accepted", "rejected") and case.image.startswith("dir:"):
+        problems += common.json_report_problems(result, fixtures.manifest_digest(case.image[len("dir:"):]))
+    note = "imgtrust %s, skopeo %s%s" % (result.verdict, oracle, " [expected difference]" if why else "")
+    return problems, note
+
+
+def main():
+    args = common.parse_arguments(__doc__.splitlines()[0])
+    fixtures = common.Fixtures(args.fixtures)
+    scratch = common.make_workdir()
+    try:
+        all_cases = build_cases(fixtures, scratch)
+        cases = [c for c in all_cases if args.filter in c.name]
+        unknown = set(EXPECTED_DIFFERENCES) - {c.name for c in all_cases}
+        failures = ["expected difference names no case: " + name for name in sorted(unknown)]
+        for case in cases:
+            problems, note = check_case(args, fixtures, scratch, case)
+            if args.verbose or problems:
+                print("%-60s %s" % (case.name, note))
+            failures += ["%s: %s" % (case.name, p) for p in problems]
+        print("expected differences (skopeo 1.9.3 = c/image 5.23, imgtrust = current c/image):")
+        for name, (verdict, why) in sorted(EXPECTED_DIFFERENCES.items()):
+            print("  %s: imgtrust %s; %s" % (name, verdict, why))
+        common.finish("skopeo differential", len(cases), failures, "agree")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

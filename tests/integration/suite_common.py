@@ -1,0 +1,180 @@
+"""Shared pieces of the integration suites: running imgtrust, writing policies,
+building requirements, and reporting.
+
+imgtrust's exit codes (DESIGN.md §4): 0 accepted, 1 rejected by policy,
+2 invalid usage or configuration, 3 image or signatures unreadable.
+"""
+import argparse
+import base64
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+VERDICT_BY_EXIT = {0: "accepted", 1: "rejected", 2: "invalid", 3: "error"}
+EXIT_BY_VERDICT = {v: k for k, v in VERDICT_BY_EXIT.items()}
+
+APP_V1 = "registry.example.com/app:v1"
+APP_REPO = "registry.example.com/app"
+BUSYBOX = "docker.io/library/busybox:latest"
+
+
+def parse_arguments(description):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--imgtrust", required=True, help="the imgtrust binary")
+    parser.add_argument("--fixtures", required=True, help="tests/fixtures")
+    parser.add_argument("--skopeo", default="skopeo", help="the skopeo binary (oracle)")
+    parser.add_argument("--filter", default="", help="run only cases whose name contains this")
+    parser.add_argument("--verbose", action="store_true", help="print every case")
+    return parser.parse_args()
+
+
+class Fixtures:
+    """Absolute, symlink-free paths into tests/fixtures."""
+
+    def __init__(self, root):
+        self.root = os.path.realpath(root)
+        self.images = os.path.join(self.root, "images")
+        self.keys = os.path.join(self.root, "keys")
+
+    def image(self, name):
+        return os.path.join(self.images, name)
+
+    def key(self, name):
+        return os.path.join(self.keys, name)
+
+    def key_data(self, name):
+        """A key file as policy "keyData" wants it: base64 of the file's bytes."""
+        with open(self.key(name), "rb") as f:
+            return base64.b64encode(f.read()).decode()
+
+    def manifest_digest(self, image_dir):
+        with open(os.path.join(image_dir, "manifest.json"), "rb") as f:
+            return "sha256:" + hashlib.sha256(f.read()).hexdigest()
+
+
+def make_workdir():
+    """A temporary directory with no symlink in its own path (scopes are compared
+    with resolved image paths)."""
+    return os.path.realpath(tempfile.mkdtemp(prefix="imgtrust-it-"))
+
+
+def write_policy(workdir, name, policy):
+    """policy: a dict (serialised) or a str (written verbatim, for malformed files)."""
+    path = os.path.join(workdir, name + ".policy.json")
+    with open(path, "w") as f:
+        f.write(policy if isinstance(policy, str) else json.dumps(policy, indent=1))
+    return path
+
+
+# --- requirements and identities, as containers-policy.json(5) spells them ---
+
+def exact_reference(reference):
+    return {"type": "exactReference", "dockerReference": reference}
+
+
+def exact_repository(repository):
+    return {"type": "exactRepository", "dockerRepository": repository}
+
+
+def match(kind):
+    return {"type": kind}
+
+
+def remap_identity(prefix, signed_prefix):
+    return {"type": "remapIdentity", "prefix": prefix, "signedPrefix": signed_prefix}
+
+
+def signed_by(identity=None, key_type="GPGKeys", **key_source):
+    """key_source: exactly one of keyPath=..., keyPaths=[...], keyData=... (or
+    several, to make an invalid policy)."""
+    requirement = {"type": "signedBy", "keyType": key_type}
+    requirement.update(key_source)
+    if identity is not None:
+        requirement["signedIdentity"] = identity
+    return requirement
+
+
+def sigstore_signed(identity=None, **key_source):
+    requirement = {"type": "sigstoreSigned"}
+    requirement.update(key_source)
+    if identity is not None:
+        requirement["signedIdentity"] = identity
+    return requirement
+
+
+ACCEPT = {"type": "insecureAcceptAnything"}
+REJECT = {"type": "reject"}
+
+
+def policy(*default, transports=None):
+    result = {"default": list(default)}
+    if transports is not None:
+        result["transports"] = transports
+    return result
+
+
+# --- running imgtrust ---
+
+class ImgtrustResult:
+    def __init__(self, exit_code, stdout, stderr):
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+        self.verdict = VERDICT_BY_EXIT.get(exit_code, "exit %d" % exit_code)
+
+    def text(self):
+        return (self.stdout + "\n" + self.stderr).strip()
+
+
+def run_imgtrust(binary, policy_path, image, extra=()):
+    command = [binary, "verify"]
+    if policy_path is not None:
+        command += ["--policy", policy_path]
+    command += list(extra) + [image]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    return ImgtrustResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+def json_report_problems(result, expected_digest):
+    """Checks the --output json contract on an accepted or rejected verdict:
+    one image, "allowed" agreeing with the exit code, and the digest of the
+    manifest bytes that were verified. Returns a list of problems."""
+    try:
+        document = json.loads(result.stdout)
+        report = document["images"][0]
+    except (ValueError, KeyError, IndexError, TypeError) as error:
+        return ["--output json is not the documented shape (%s): %r" % (error, result.stdout[:200])]
+    problems = []
+    if report.get("allowed") is not (result.exit_code == 0):
+        problems.append("json allowed=%r but exit %d" % (report.get("allowed"), result.exit_code))
+    if expected_digest and report.get("manifestDigest") != expected_digest:
+        problems.append("json manifestDigest %r, want %s" % (report.get("manifestDigest"), expected_digest))
+    return problems
+
+
+def rejection_reasons(result):
+    """All reason strings of a JSON report (requirements and signatures), joined."""
+    try:
+        report = json.loads(result.stdout)["images"][0]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ""
+    parts = []
+    for requirement in report.get("requirements", []):
+        parts.append(requirement.get("reason") or "")
+        for sig in requirement.get("signatures", []):
+            parts.append(sig.get("reason") or "")
+    if "error" in report:
+        parts.append(report["error"].get("message", ""))
+    return " | ".join(p for p in parts if p)
+
+
+def finish(suite, total, failures, word):
+    """Prints the failures and "suite: N/M <word>"; exits non-zero on any failure."""
+    for line in failures:
+        print("FAIL " + line)
+    failed_cases = len({line.split(": ", 1)[0] for line in failures})
+    print("%s: %d/%d %s" % (suite, total - failed_cases, total, word))
+    sys.exit(1 if failures else 0)
