@@ -16,14 +16,21 @@ namespace imgtrust::policy {
 bool identity_matches(const SignedIdentity& identity, const std::optional<DockerReference>& image_reference,
                       const std::string& untrusted_signed_reference);
 
-// A user-facing explanation of why a claimed identity did not match, when
-// there is a well-known cause (empty if none), e.g. a repository-only identity
-// as cosign writes it, or an image without a docker reference.
+// A one-sentence explanation of why a claimed identity did not match, when
+// there is a well-known cause; empty if none. The causes, in this order:
+// - the image has no docker reference and the identity is not exact*;
+// - the claimed reference does not parse (the parse error is quoted);
+// - the claimed reference names only a repository, as cosign writes it, under
+//   matchRepoDigestOrExact, matchExact, remapIdentity or exactReference
+//   ("... use matchRepository or exactRepository").
 std::string identity_mismatch_hint(const SignedIdentity& identity, const std::optional<DockerReference>& image_reference,
                                    const std::string& untrusted_signed_reference);
 
-// Policy-time validation (exactReference needs a tag or digest, remapIdentity
-// prefixes must be valid). Throws PolicyFormatError at `location`.
+// Policy-time validation, as c/image's constructors do it: exactReference must
+// parse and carry a tag or digest, exactRepository must parse, remapIdentity's
+// prefix and signedPrefix must each be a host[:port] or a name whose first
+// component is one. Throws PolicyFormatError at `location` with c/image's
+// wording ("dockerReference %q contains neither a tag nor digest", ...).
 void validate_signed_identity(const SignedIdentity& identity, const std::string& location);
 
 }  // namespace imgtrust::policy
