@@ -78,22 +78,29 @@ void paranoid_object(const JsonValue& value, const std::function<bool(const std:
     }
 }
 
+// A field of an exact-fields object: kept as raw JSON (json.RawMessage) or
+// decoded into a Go string while the object is read, as Go's decoder does.
+struct Field {
+    const char* name;
+    bool is_string;
+};
+
 // ParanoidUnmarshalJSONObjectExactFields: exactly these keys, each once.
-// Returns the member values in the order of `names`.
+// Returns the member values in the order of `fields`.
 template <std::size_t N>
-std::array<const JsonValue*, N> exact_fields(const JsonValue& value, const std::array<const char*, N>& names) {
+std::array<const JsonValue*, N> exact_fields(const JsonValue& value, const std::array<Field, N>& fields) {
     std::array<const JsonValue*, N> found{};
     paranoid_object(value, [&](const std::string& key, const JsonValue& member) {
         for (std::size_t i = 0; i < N; ++i) {
-            if (key == names[i]) {
-                found[i] = &member;
-                return true;
-            }
+            if (key != fields[i].name) continue;
+            if (fields[i].is_string) decode_go_string(member);  // a type error stops the read here
+            found[i] = &member;
+            return true;
         }
         return false;
     });
     for (std::size_t i = 0; i < N; ++i)
-        if (found[i] == nullptr) reject(std::string("Key ") + quoted(names[i]) + " missing in a JSON object");
+        if (found[i] == nullptr) reject(std::string("Key ") + quoted(fields[i].name) + " missing in a JSON object");
     return found;
 }
 
@@ -126,15 +133,15 @@ void parse_optional(const JsonValue& optional, UntrustedPayloadContent& content)
 }
 
 void parse_critical(const JsonValue& critical, std::string_view expected_type, UntrustedPayloadContent& content) {
-    auto [type, image, identity] = exact_fields<3>(critical, {"type", "image", "identity"});
+    auto [type, image, identity] = exact_fields<3>(critical, {Field{"type", true}, Field{"image", false}, Field{"identity", false}});
     std::string untrusted_type = decode_go_string(*type);
     if (untrusted_type != expected_type) reject("Unrecognized signature type " + untrusted_type);
-    auto [digest] = exact_fields<1>(*image, {"docker-manifest-digest"});
+    auto [digest] = exact_fields<1>(*image, {Field{"docker-manifest-digest", true}});
     std::string untrusted_digest = decode_go_string(*digest);
     if (std::string problem = go_digest_validation_error(untrusted_digest); !problem.empty())
         reject("invalid docker-manifest-digest value " + quoted(untrusted_digest) + ": " + problem);
     content.untrusted_docker_manifest_digest = untrusted_digest;
-    auto [reference] = exact_fields<1>(*identity, {"docker-reference"});
+    auto [reference] = exact_fields<1>(*identity, {Field{"docker-reference", true}});
     content.untrusted_docker_reference = decode_go_string(*reference);
 }
 
@@ -148,7 +155,7 @@ UntrustedPayloadContent parse_untrusted_payload(std::string_view untrusted_json,
     if (document.HasParseError())
         reject(std::string("invalid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) + " (at byte " +
                std::to_string(document.GetErrorOffset()) + ")");
-    auto [critical, optional] = exact_fields<2>(document, {"critical", "optional"});
+    auto [critical, optional] = exact_fields<2>(document, {Field{"critical", false}, Field{"optional", false}});
     UntrustedPayloadContent content;
     if (!(optional_section == OptionalSection::object_or_null && optional->IsNull())) parse_optional(*optional, content);
     parse_critical(*critical, expected_type, content);

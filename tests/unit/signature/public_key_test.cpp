@@ -35,6 +35,15 @@ TEST_CASE("each supported key type loads with its algorithm and SPKI fingerprint
     }
 }
 
+TEST_CASE("keys Go's x509 accepts are accepted: P-224 and PKCS#1 RSA PUBLIC KEY blocks") {
+    auto p224 = load_public_keys_pem(read_fixture("keys/ecdsa-p224.pub"), "p224");
+    REQUIRE(p224.size() == 1);
+    CHECK(p224[0].algorithm() == "ECDSA P-224");
+    auto pkcs1 = load_public_keys_pem(read_fixture("keys/rsa-2048.pkcs1.pub"), "pkcs1");
+    REQUIRE(pkcs1.size() == 1);
+    CHECK(pkcs1[0].fingerprint() == fingerprint_from_list("rsa-2048.pub"));
+}
+
 TEST_CASE("every PEM block of a bundle is loaded, in order") {
     auto keys = load_public_keys_pem(read_fixture("keys/bundle-ecdsa-p256-rsa-2048.pub"), "bundle");
     REQUIRE(keys.size() == 2);
