@@ -1,0 +1,131 @@
+#include "image/local_files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "imgtrust/errors.hpp"
+
+namespace imgtrust::image {
+namespace {
+
+[[noreturn]] void throw_for_errno(int error, const std::string& message) {
+    const std::string full = message + ": " + std::strerror(error);
+    if (error == ENOENT || error == ENOTDIR) throw NotFoundError(full);
+    throw FetchError(full);
+}
+
+std::string current_directory() {
+    std::unique_ptr<char, decltype(&std::free)> cwd(getcwd(nullptr, 0), &std::free);
+    if (!cwd) throw FetchError(std::string("cannot determine the working directory: ") + std::strerror(errno));
+    return cwd.get();
+}
+
+// explicitfilepath's resolveExistingPathToFullyExplicit: Abs, then EvalSymlinks, then Clean.
+std::string resolve_existing_path(const std::string& path, const std::string& image) {
+    const std::string absolute = clean_path(!path.empty() && path[0] == '/' ? path : current_directory() + "/" + path);
+    std::unique_ptr<char, decltype(&std::free)> resolved(realpath(absolute.c_str(), nullptr), &std::free);
+    if (!resolved) throw_for_errno(errno, image + ": resolving " + absolute);
+    return clean_path(resolved.get());
+}
+
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd) : fd_(fd) {}
+    ~FileDescriptor() {
+        if (fd_ >= 0) close(fd_);
+    }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+}  // namespace
+
+std::string clean_path(std::string_view path) {
+    if (path.empty()) return ".";
+    const bool rooted = path.front() == '/';
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        const auto part = path.substr(start, end - start);
+        if (part.empty() || part == ".") {
+            // skipped
+        } else if (part == "..") {
+            if (!parts.empty() && parts.back() != "..") parts.pop_back();
+            else if (!rooted) parts.push_back(part);
+        } else {
+            parts.push_back(part);
+        }
+        start = end + 1;
+    }
+    std::string result = rooted ? "/" : "";
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0) result += '/';
+        result += parts[i];
+    }
+    return result.empty() ? "." : result;
+}
+
+std::string join_path(std::string_view directory, std::string_view name) {
+    if (directory.empty()) return clean_path(name);
+    return clean_path(std::string(directory) + "/" + std::string(name));
+}
+
+std::string resolve_path_fully_explicit(const std::string& path, const std::string& image) {
+    struct stat status {};
+    if (lstat(path.c_str(), &status) == 0) return resolve_existing_path(path, image);
+    if (errno != ENOENT) throw_for_errno(errno, image + ": " + path);
+    const auto slash = path.rfind('/');
+    const std::string parent = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+    const std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
+    const std::string resolved_parent = resolve_existing_path(parent, image);
+    if (file == "." || file == "..") throw FetchError(image + ": unexpectedly missing special filename component in " + path);
+    return join_path(resolved_parent, file);
+}
+
+PathKind path_kind(const std::string& path) {
+    struct stat status {};
+    if (stat(path.c_str(), &status) != 0) return PathKind::missing;
+    return S_ISDIR(status.st_mode) ? PathKind::directory : PathKind::other;
+}
+
+std::optional<std::string> read_bounded_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
+    FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (fd.get() < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        throw FetchError("reading " + what + " " + path + ": " + std::strerror(errno));
+    }
+    struct stat status {};
+    if (fstat(fd.get(), &status) != 0) throw FetchError("reading " + what + " " + path + ": " + std::strerror(errno));
+    if (!S_ISREG(status.st_mode)) throw FetchError("reading " + what + " " + path + ": not a regular file");
+    const std::string limit_message = what + " " + path + " exceeds the " + std::to_string(max_bytes) + "-byte limit";
+    if (static_cast<std::size_t>(status.st_size) > max_bytes) throw FetchError(limit_message);
+    std::string data;
+    char chunk[64 * 1024];
+    for (;;) {
+        const ssize_t n = read(fd.get(), chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw FetchError("reading " + what + " " + path + ": " + std::strerror(errno));
+        }
+        if (n == 0) break;
+        data.append(chunk, static_cast<std::size_t>(n));
+        if (data.size() > max_bytes) throw FetchError(limit_message);  // the file grew while being read
+    }
+    return data;
+}
+
+}  // namespace imgtrust::image

@@ -1,0 +1,33 @@
+// Files of local image layouts: paths resolved as c/image's explicitfilepath
+// does, and bounded reads that refuse anything but regular files.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace imgtrust::image {
+
+// Go's filepath.Clean: the shortest lexically equivalent path.
+std::string clean_path(std::string_view path);
+
+// Go's filepath.Join(directory, name).
+std::string join_path(std::string_view directory, std::string_view name);
+
+// c/image's ResolvePathToFullyExplicit: an absolute, clean path with every
+// symlink resolved. Every component must exist, except that the last one may
+// be a missing name (but not a dangling symlink). Throws NotFoundError when a
+// component is missing and FetchError for any other failure; `image` names the
+// reference in messages.
+std::string resolve_path_fully_explicit(const std::string& path, const std::string& image);
+
+enum class PathKind { missing, directory, other };
+PathKind path_kind(const std::string& path);  // follows symlinks
+
+// Reads a regular file of at most max_bytes. Returns nullopt if it does not
+// exist; throws FetchError if it is not a regular file, is larger, or cannot
+// be read. `what` names the file's role in messages.
+std::optional<std::string> read_bounded_file(const std::string& path, std::size_t max_bytes, const std::string& what);
+
+}  // namespace imgtrust::image

@@ -1,0 +1,69 @@
+// The oci: transport: an image in an OCI image layout directory (index.json,
+// blobs/<algorithm>/<hex>), selected by its "org.opencontainers.image.ref.name"
+// annotation, by "@N" (a position in index.json), or as the only image.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "image/go_json.hpp"
+#include "imgtrust/image.hpp"
+
+namespace imgtrust::image {
+
+inline constexpr std::string_view oci_ref_name_annotation = "org.opencontainers.image.ref.name";
+
+class OciReference final : public ImageReference {
+public:
+    // `within` is what follows "oci:": PATH, PATH:NAME or PATH:@INDEX.
+    // Throws InvalidReferenceError for a bad NAME or INDEX.
+    static std::unique_ptr<OciReference> parse(std::string_view within);
+
+    std::string transport_name() const override { return "oci"; }
+    std::string string_with_transport() const override;
+    // The reference name is not part of the identity: "PATH:NAME" and "PATH:"
+    // may be the same image, so scopes are the resolved directory and its parents.
+    std::string policy_identity() const override { return resolved_dir_; }
+    std::vector<std::string> policy_namespaces() const override;
+    std::optional<DockerReference> docker_reference() const override { return std::nullopt; }
+    std::unique_ptr<ImageSource> open() const override;
+
+private:
+    OciReference(std::string dir, std::string image, std::optional<std::size_t> source_index);
+
+    std::string dir_;
+    std::string resolved_dir_;
+    std::string image_;                       // the ref.name to look up, or empty
+    std::optional<std::size_t> source_index_;  // "@N"; never set together with image_
+};
+
+class OciImageSource final : public ImageSource {
+public:
+    // Reads index.json and selects the image's descriptor. Throws NotFoundError
+    // (no layout, no such name or index) or FetchError (unreadable or ambiguous).
+    OciImageSource(std::string dir, const std::string& image, std::optional<std::size_t> source_index, std::string image_name);
+
+    // Manifests are read from blobs/ and must match the digest that names them.
+    ManifestBlob manifest(const std::string& instance_digest = {}) override;
+    // Sigstore signatures stored as cosign attachments in the layout: the
+    // manifest named "sha256-<hex>.sig", and for an image written by
+    // `cosign save`, the entry annotated kind=dev.cosignproject.cosign/sigs.
+    std::vector<UntrustedSignature> signatures(const std::string& instance_digest = {}) override;
+
+private:
+    void read_index();
+    void select_descriptor(const std::string& image, std::optional<std::size_t> source_index);
+    std::optional<std::string> read_verified_blob(const std::string& digest, std::size_t max_bytes, const std::string& what) const;
+    std::vector<const Descriptor*> attachment_manifests(const std::string& digest) const;
+    void append_attachment_signatures(const Descriptor& attachment, std::vector<UntrustedSignature>& signatures) const;
+
+    std::string dir_;
+    std::string image_name_;
+    std::vector<Descriptor> index_manifests_;
+    Descriptor descriptor_;
+};
+
+}  // namespace imgtrust::image
