@@ -7,10 +7,13 @@
 #include <gpgme.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/image.hpp"
@@ -46,6 +49,14 @@ std::string make_private_home() {
     if (mkdtemp(pattern.data()) == nullptr)
         throw ConfigError("creating a temporary GNUPGHOME in " + pattern + ": " + std::strerror(errno));
     return pattern;
+}
+
+// Importing public keys and verifying need no gpg-agent, but gpg would start
+// one (to probe for secret keys) that outlives the removed home directory.
+void forbid_agent_autostart(const std::string& home) {
+    std::ofstream config(home + "/gpg.conf");
+    config << "no-autostart\n";
+    if (!config.flush()) throw ConfigError("writing " + home + "/gpg.conf failed");
 }
 
 UniqueData data_from_bytes(std::string_view bytes) {
@@ -98,8 +109,18 @@ struct GpgKeyring::Impl {
 
     ~Impl() {
         if (context) gpgme_release(context);
-        std::error_code ignored;
-        if (!home.empty()) std::filesystem::remove_all(home, ignored);
+        if (!home.empty()) remove_home();
+    }
+
+    // gpgme hands back results before the gpg process has removed its lock
+    // files, so removal may race with it: retry for up to a second.
+    void remove_home() const {
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            std::error_code ignored;
+            std::filesystem::remove_all(home, ignored);
+            if (!std::filesystem::exists(home, ignored)) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
     }
 
     void create_context() {
@@ -135,6 +156,7 @@ struct GpgKeyring::Impl {
 GpgKeyring::GpgKeyring(const std::vector<std::string>& key_blobs) : impl_(std::make_unique<Impl>()) {
     initialize_gpgme_once();
     impl_->home = make_private_home();
+    forbid_agent_autostart(impl_->home);
     impl_->create_context();
     for (const std::string& blob : key_blobs) impl_->import_keys(blob);
 }

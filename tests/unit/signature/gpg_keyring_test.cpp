@@ -84,6 +84,12 @@ TEST_CASE("expired and revoked keys, expired signatures and tampered messages ar
     CHECK(rejection_of(keyring, "not-openpgp") != "(accepted)");
 }
 
+TEST_CASE("exactly one signature is expected, and the signed content is bounded") {
+    GpgKeyring keyring({key_blob("trusted"), key_blob("primary-only")});
+    CHECK(rejection_of(keyring, "two-signers") == "Unexpected GPG signature count 2");
+    CHECK(rejection_of(keyring, "oversized-content") == "Invalid GPG signature: the signed content exceeds 4194304 bytes");
+}
+
 TEST_CASE("the simple signing payload is parsed strictly, then digest, then identity") {
     GpgKeyring keyring({key_blob("trusted")});
     CHECK(rejection_of(keyring, "wrong-type") == "Unrecognized signature type cosign container image signature");
