@@ -1,0 +1,223 @@
+#include "policy/lint.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <system_error>
+
+#include "policy/parse_policy.hpp"
+
+namespace imgtrust::policy {
+namespace {
+
+// Collects warnings; also knows which sigstoreSigned requirements had no "signedIdentity".
+class Warnings {
+public:
+    Warnings(std::vector<PolicyDiagnostic>& out, const PolicyParseNotes& notes)
+        : out_(out), defaulted_identities_(notes.sigstore_default_identity_locations.begin(),
+                                           notes.sigstore_default_identity_locations.end()) {}
+    void add(const std::string& location, const std::string& message) {
+        out_.push_back(PolicyDiagnostic{PolicyDiagnostic::Severity::warning, location, message});
+    }
+    bool identity_was_defaulted(const std::string& requirement_location) const {
+        return defaulted_identities_.count(requirement_location) != 0;
+    }
+
+private:
+    std::vector<PolicyDiagnostic>& out_;
+    std::set<std::string> defaulted_identities_;
+};
+
+template <typename Type>
+bool holds(const Requirement& requirement) {
+    return std::holds_alternative<Type>(requirement.value);
+}
+
+bool accepts_anything(const Requirements& requirements) {
+    return std::all_of(requirements.begin(), requirements.end(), holds<InsecureAcceptAnythingRequirement>);
+}
+
+// A list that verifies signatures (and does not reject outright, as allowlists do).
+bool requires_signatures(const Requirements& requirements) {
+    bool verifies = std::any_of(requirements.begin(), requirements.end(), [](const Requirement& r) {
+        return holds<SignedByRequirement>(r) || holds<SigstoreSignedRequirement>(r);
+    });
+    return verifies && std::none_of(requirements.begin(), requirements.end(), holds<RejectRequirement>);
+}
+
+bool uses_docker_naming(std::string_view transport) { return transport == "docker" || transport == "docker-daemon"; }
+bool uses_path_naming(std::string_view transport) {
+    return transport == "dir" || transport == "oci" || transport == "oci-archive" || transport == "sif";
+}
+
+// The scopes c/image would consult after `scope` for an image whose identity is
+// `scope` (docker/policyconfiguration/naming.go): the repository, its parent
+// namespaces, the host, then "*." wildcards of the host without its port.
+std::vector<std::string> docker_scope_fallbacks(const std::string& scope) {
+    std::vector<std::string> fallbacks;
+    std::string name = scope;
+    if (name.rfind("*.", 0) != 0) {
+        std::size_t at = name.find('@');
+        std::size_t slash = name.rfind('/');
+        std::size_t colon = name.rfind(':');
+        if (at != std::string::npos) {
+            name.resize(at);
+        } else if (slash != std::string::npos && colon != std::string::npos && colon > slash) {
+            name.resize(colon);
+        }
+        if (name != scope) fallbacks.push_back(name);
+        for (std::size_t cut = name.rfind('/'); cut != std::string::npos; cut = name.rfind('/')) {
+            name.resize(cut);
+            fallbacks.push_back(name);
+        }
+        name = name.substr(0, name.find(':'));
+    } else {
+        name = name.substr(2);
+    }
+    for (std::size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.')) {
+        name = name.substr(dot + 1);
+        fallbacks.push_back("*." + name);
+    }
+    return fallbacks;
+}
+
+// dir:/oci: paths: each parent directory, never "/".
+std::vector<std::string> path_scope_fallbacks(const std::string& scope) {
+    std::vector<std::string> fallbacks;
+    std::string path = scope;
+    for (std::size_t cut = path.rfind('/'); cut != std::string::npos && cut > 0; cut = path.rfind('/')) {
+        path.resize(cut);
+        fallbacks.push_back(path);
+    }
+    return fallbacks;
+}
+
+// The scope of the same transport that would apply if `scope` were absent, if any.
+const std::string* enclosing_scope(const std::string& transport, const std::string& scope, const Scopes& scopes) {
+    std::vector<std::string> fallbacks;
+    if (uses_docker_naming(transport)) fallbacks = docker_scope_fallbacks(scope);
+    if (uses_path_naming(transport)) fallbacks = path_scope_fallbacks(scope);
+    if (!uses_docker_naming(transport) && !uses_path_naming(transport)) return nullptr;
+    fallbacks.push_back("");
+    for (const std::string& candidate : fallbacks) {
+        auto found = scopes.find(candidate);
+        if (found != scopes.end()) return &found->first;
+    }
+    return nullptr;
+}
+
+// "busybox" or "library/busybox" never matches: lookups use the expanded docker.io/library/busybox.
+void check_docker_scope_form(const std::string& scope, const std::string& location, Warnings& warnings) {
+    if (scope.empty() || scope.rfind("*.", 0) == 0) return;
+    std::string first = scope.substr(0, scope.find('/'));
+    if (first.find('.') != std::string::npos || first.find(':') != std::string::npos || first == "localhost") return;
+    std::string expanded = "docker.io/" + std::string(scope.find('/') == std::string::npos ? "library/" : "") + scope;
+    warnings.add(location, "scope " + quote_json_string(scope) + " never matches: docker scopes must use the fully expanded form, e.g. " +
+                               quote_json_string(expanded));
+}
+
+void check_key_file(const std::string& path, const std::string& location, Warnings& warnings) {
+    std::error_code error;
+    if (path.empty() || std::filesystem::exists(path, error)) return;
+    std::string note = path.front() == '/' ? "" : " (a relative path is resolved against the current directory)";
+    warnings.add(location, "file " + quote_json_string(path) + " does not exist" + note +
+                               ": this requirement will reject every image until it does");
+}
+
+void check_key_files(const std::optional<std::string>& path, const std::optional<std::vector<std::string>>& paths,
+                     const std::string& location, std::string_view path_key, std::string_view paths_key, Warnings& warnings) {
+    if (path) check_key_file(*path, member_location(location, path_key), warnings);
+    if (!paths) return;
+    for (std::size_t i = 0; i < paths->size(); ++i)
+        check_key_file((*paths)[i], index_location(member_location(location, paths_key), i), warnings);
+}
+
+void check_signed_by(const SignedByRequirement& requirement, const std::string& location, Warnings& warnings) {
+    if (requirement.key_type != "GPGKeys")
+        warnings.add(member_location(location, "keyType"),
+                     "keyType " + quote_json_string(requirement.key_type) +
+                         " is accepted by containers/image but not implemented: every signature is rejected; use \"GPGKeys\"");
+    if (requirement.key_paths && requirement.key_paths->empty())
+        warnings.add(member_location(location, "keyPaths"), "an empty keyPaths list trusts no key: this requirement rejects every image");
+    check_key_files(requirement.key_path, requirement.key_paths, location, "keyPath", "keyPaths", warnings);
+}
+
+// DESIGN.md §3: "signatures made by cosign sign carry only the repository"; the default identity never accepts them.
+void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const std::string& location, Warnings& warnings) {
+    if (warnings.identity_was_defaulted(location))
+        warnings.add(location,
+                     "sigstoreSigned without \"signedIdentity\" uses matchRepoDigestOrExact, but signatures made by "
+                     "\"cosign sign\" name only the repository, which matchRepoDigestOrExact never accepts; for cosign-signed "
+                     "images use {\"type\": \"matchRepository\"} or {\"type\": \"exactRepository\", \"dockerRepository\": ...}");
+    check_key_files(requirement.key_path, requirement.key_paths, location, "keyPath", "keyPaths", warnings);
+    check_key_files(requirement.rekor_public_key_path, requirement.rekor_public_key_paths, location, "rekorPublicKeyPath",
+                    "rekorPublicKeyPaths", warnings);
+    if (requirement.fulcio && requirement.fulcio->ca_path)
+        check_key_file(*requirement.fulcio->ca_path, member_location(member_location(location, "fulcio"), "caPath"), warnings);
+    if (requirement.pki) {
+        std::string pki_location = member_location(location, "pki");
+        if (requirement.pki->ca_roots_path)
+            check_key_file(*requirement.pki->ca_roots_path, member_location(pki_location, "caRootsPath"), warnings);
+        if (requirement.pki->ca_intermediates_path)
+            check_key_file(*requirement.pki->ca_intermediates_path, member_location(pki_location, "caIntermediatesPath"), warnings);
+    }
+}
+
+void check_requirements(const Requirements& requirements, Warnings& warnings) {
+    for (const Requirement& requirement : requirements) {
+        if (const auto* signed_by = std::get_if<SignedByRequirement>(&requirement.value))
+            check_signed_by(*signed_by, requirement.location, warnings);
+        if (const auto* sigstore = std::get_if<SigstoreSignedRequirement>(&requirement.value))
+            check_sigstore_signed(*sigstore, requirement.location, warnings);
+        if (holds<SignedBaseLayerRequirement>(requirement))
+            warnings.add(requirement.location, "signedBaseLayer is not implemented by containers/image: it rejects every image");
+    }
+}
+
+void check_scope(const std::string& transport, const Scopes& scopes, const std::string& scope, const std::string& location,
+                 Warnings& warnings) {
+    const Requirements& requirements = scopes.at(scope);
+    if (uses_docker_naming(transport)) check_docker_scope_form(scope, location, warnings);
+    if (accepts_anything(requirements)) {
+        const std::string* enclosing = scope.empty() ? nullptr : enclosing_scope(transport, scope, scopes);
+        if (enclosing && requires_signatures(scopes.at(*enclosing))) {
+            warnings.add(location, "insecureAcceptAnything here overrides the signature requirements of the less specific scope " +
+                                       quote_json_string(*enclosing) + ", which would otherwise apply to these images");
+        } else {
+            warnings.add(location, "insecureAcceptAnything: images in this scope are accepted without any signature verification");
+        }
+    }
+    check_requirements(requirements, warnings);
+}
+
+void check_transports(const Policy& policy, Warnings& warnings) {
+    for (const auto& [transport, scopes] : policy.transports) {
+        std::string location = member_location("transports", transport);
+        if (!is_known_transport(transport)) {
+            warnings.add(location, "unknown transport " + quote_json_string(transport) +
+                                       ": containers/image ignores it, so none of its scopes ever apply (a typo?)");
+            continue;
+        }
+        for (const auto& entry : scopes) check_scope(transport, scopes, entry.first, quoted_key_location(location, entry.first), warnings);
+    }
+}
+
+}  // namespace
+
+std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::string& source_name) {
+    std::vector<PolicyDiagnostic> diagnostics;
+    ErrorSink collect_all(&diagnostics);
+    PolicyParseNotes notes;
+    auto policy = parse_policy_document(json, source_name, collect_all, &notes);
+    if (!policy) return diagnostics;
+
+    Warnings warnings(diagnostics, notes);
+    if (accepts_anything(policy->default_requirements))
+        warnings.add("default", "insecureAcceptAnything: every image that no transport scope matches is accepted without "
+                                "any signature verification");
+    check_requirements(policy->default_requirements, warnings);
+    check_transports(*policy, warnings);
+    return diagnostics;
+}
+
+}  // namespace imgtrust::policy

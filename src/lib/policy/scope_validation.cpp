@@ -1,0 +1,81 @@
+// Per-transport scope validation: c/image's ValidatePolicyConfigurationScope.
+// An invalid scope makes the whole policy invalid; the "" scope is always allowed.
+#include <array>
+#include <vector>
+
+#include "policy/parse_policy.hpp"
+
+namespace imgtrust::policy {
+namespace {
+
+// Go's filepath.Clean for an absolute path: no empty, "." or ".." components, no trailing "/".
+std::string clean_absolute_path(std::string_view path) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        std::string_view part = path.substr(start, end - start);
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        start = end + 1;
+    }
+    std::string cleaned;
+    for (std::string_view part : parts) cleaned += "/" + std::string(part);
+    return cleaned.empty() ? "/" : cleaned;
+}
+
+// dir:, oci:, oci-archive: and sif: "The paths must be absolute", and
+// "The top-level scope "/" is forbidden; use the transport default scope """.
+std::string path_scope_error(std::string_view scope) {
+    std::string quoted = quote_json_string(scope);
+    if (scope.empty() || scope.front() != '/') return "invalid scope " + quoted + ": must be an absolute path";
+    if (scope == "/") return "invalid scope \"/\": use the generic default scope \"\"";
+    std::string cleaned = clean_absolute_path(scope);
+    if (cleaned != scope)
+        return "invalid scope " + quoted + ": uses non-canonical format, perhaps try " + quote_json_string(cleaned);
+    return "";
+}
+
+// go-digest's Parse: a registered algorithm and its exact lowercase hex length.
+bool looks_like_digest(std::string_view scope) {
+    static constexpr std::array<std::pair<std::string_view, std::size_t>, 3> algorithms = {
+        {{"sha256", 64}, {"sha384", 96}, {"sha512", 128}}};
+    for (auto [name, hex_length] : algorithms) {
+        if (scope.size() != name.size() + 1 + hex_length || scope.substr(0, name.size()) != name || scope[name.size()] != ':')
+            continue;
+        std::string_view hex = scope.substr(name.size() + 1);
+        bool all_hex = true;
+        for (char c : hex) all_hex = all_hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        if (all_hex) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string scope_error(std::string_view transport, std::string_view scope) {
+    if (scope.empty()) return "";
+    if (transport == "dir" || transport == "oci" || transport == "oci-archive" || transport == "sif")
+        return path_scope_error(scope);
+    if (transport == "docker-archive" || transport == "tarball")
+        return std::string(transport) + ": does not support any scopes except the default \"\" one";
+    if (transport == "docker-daemon" && looks_like_digest(scope))
+        return "docker-daemon: can not use algo:digest value " + quote_json_string(scope) + " as a namespace";
+    // docker: c/image validates nothing ("there are few semantically invalid strings").
+    // containers-storage, atomic and ostree scopes are not validated by imgtrust.
+    return "";
+}
+
+bool is_known_transport(std::string_view transport) {
+    static constexpr std::array<std::string_view, 11> known = {"atomic", "containers-storage", "dir", "docker", "docker-archive",
+                                                              "docker-daemon", "oci", "oci-archive", "ostree", "sif", "tarball"};
+    for (std::string_view name : known)
+        if (transport == name) return true;
+    return false;
+}
+
+}  // namespace imgtrust::policy
