@@ -10,7 +10,7 @@ import os
 import shutil
 
 from suite_common import (ACCEPT, APP_REPO, APP_V1, BUSYBOX, REJECT, exact_reference, exact_repository, match,
-                          policy, remap_identity, signed_by, sigstore_signed)
+                          policy, prepare_bad_images, remap_identity, signed_by, sigstore_signed)
 
 Case = collections.namedtuple("Case", "name image policy expect")
 
@@ -219,8 +219,24 @@ def oci_cases(fx):
     ]
 
 
+def unreadable_image_cases(fx, bad):
+    """Images or signatures that cannot be read. skopeo reports a signature it
+    cannot parse as "Source image rejected"; imgtrust exits 3 (see
+    EXPECTED_DIFFERENCES)."""
+    gpg = policy(signed_by(exact_reference(APP_V1), keyPath=fx.key("gpg-primary-only.gpg")))
+    return [
+        Case("unreadable/missing-image", "dir:" + fx.image("no-such-image"), gpg, "error"),
+        Case("unreadable/missing-image-accept-anything", "dir:" + fx.image("no-such-image"), policy(ACCEPT), "error"),
+        Case("unreadable/image-without-manifest", "dir:" + bad["no-manifest"], gpg, "error"),
+        Case("unreadable/missing-oci-tag", "oci:%s:v2" % fx.image("oci-unsigned"), policy(ACCEPT), "error"),
+        Case("unreadable/signature-in-unknown-format", "dir:" + bad["unknown-format"], gpg, "rejected"),
+        Case("unreadable/sigstore-signature-not-json", "dir:" + bad["sigstore-not-json"], gpg, "rejected"),
+    ]
+
+
 def build_cases(fixtures, scratch):
     paths = prepare_scope_tree(fixtures, scratch)
+    bad = prepare_bad_images(fixtures, scratch)
     return (simple_requirement_cases(fixtures) + identity_cases(fixtures) + key_cases(fixtures)
             + scope_cases(paths) + and_cases(fixtures) + invalid_policy_cases(fixtures, paths)
-            + sigstore_cases(fixtures) + oci_cases(fixtures))
+            + sigstore_cases(fixtures) + oci_cases(fixtures) + unreadable_image_cases(fixtures, bad))

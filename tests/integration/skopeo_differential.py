@@ -12,7 +12,6 @@ must differ say so, with the reason, in EXPECTED_DIFFERENCES.
 
 Usage: skopeo_differential.py --imgtrust BIN --fixtures tests/fixtures [--skopeo skopeo]
 """
-import os
 import shutil
 import subprocess
 import tempfile
@@ -35,6 +34,10 @@ EXPECTED_DIFFERENCES = {
         ("invalid", "one unloadable key in keyPaths is a configuration error for imgtrust; skopeo rejects. Both deny"),
     "sigstoreSigned/keyPath-missing-file/unsigned":
         ("invalid", "imgtrust loads sigstore keys before looking at signatures; c/image never loads them when no sigstore signature exists. Both deny"),
+    "unreadable/signature-in-unknown-format":
+        ("error", "unreadable signatures are exit 3 (DESIGN §4); c/image returns the read error from the requirement, which skopeo prints as \"Source image rejected\". Both deny"),
+    "unreadable/sigstore-signature-not-json":
+        ("error", "as above: a signature file that does not parse"),
 }
 
 

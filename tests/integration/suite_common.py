@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,20 @@ def make_workdir():
     """A temporary directory with no symlink in its own path (scopes are compared
     with resolved image paths)."""
     return os.path.realpath(tempfile.mkdtemp(prefix="imgtrust-it-"))
+
+
+def prepare_bad_images(fixtures, scratch):
+    """Images that cannot be read, made at run time: no manifest, a signature
+    file in an unknown format, a sigstore signature file that is not JSON."""
+    paths = {name: os.path.join(scratch, name) for name in ("no-manifest", "unknown-format", "sigstore-not-json")}
+    os.makedirs(paths["no-manifest"])
+    with open(os.path.join(paths["no-manifest"], "version"), "w") as f:
+        f.write("Directory Transport Version: 1.1\n")
+    for name, blob in (("unknown-format", b"\x00unknown-format\n{}"), ("sigstore-not-json", b"\x00sigstore-json\nnot json")):
+        shutil.copytree(fixtures.image("unsigned"), paths[name])
+        with open(os.path.join(paths[name], "signature-1"), "wb") as f:
+            f.write(blob)
+    return paths
 
 
 def write_policy(workdir, name, policy):
