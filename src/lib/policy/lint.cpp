@@ -143,8 +143,9 @@ void check_signed_by(const SignedByRequirement& requirement, const std::string& 
 }
 
 // DESIGN.md §3: "signatures made by cosign sign carry only the repository"; the default identity never accepts them.
-void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const std::string& location, Warnings& warnings) {
-    if (warnings.identity_was_defaulted(location))
+void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const std::string& location, bool path_transport,
+                           Warnings& warnings) {
+    if (!path_transport && warnings.identity_was_defaulted(location))
         warnings.add(location,
                      "sigstoreSigned without \"signedIdentity\" uses matchRepoDigestOrExact, but signatures made by "
                      "\"cosign sign\" name only the repository, which matchRepoDigestOrExact never accepts; for cosign-signed "
@@ -163,14 +164,32 @@ void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const s
     }
 }
 
-void check_requirements(const Requirements& requirements, Warnings& warnings) {
+// containers-policy.json(5): "the dir: and oci: transports can be only used with
+// exactReference or exactRepository"; other identities never match such images.
+bool matches_without_docker_reference(const SignedIdentity& identity) {
+    return identity.kind == SignedIdentity::Kind::exact_reference || identity.kind == SignedIdentity::Kind::exact_repository;
+}
+
+void check_identity_for_path_transport(const Requirement& requirement, const std::string& transport, Warnings& warnings) {
+    const SignedIdentity* identity = nullptr;
+    if (const auto* signed_by = std::get_if<SignedByRequirement>(&requirement.value)) identity = &signed_by->signed_identity;
+    if (const auto* sigstore = std::get_if<SigstoreSignedRequirement>(&requirement.value)) identity = &sigstore->signed_identity;
+    if (!identity || matches_without_docker_reference(*identity)) return;
+    warnings.add(requirement.location, std::string("signedIdentity ") + identity_kind_name(identity->kind) + " never matches " +
+                                           transport + ": images, which have no docker reference: every image is rejected; "
+                                           "use exactReference or exactRepository");
+}
+
+// `transport` is empty for the global default.
+void check_requirements(const Requirements& requirements, const std::string& transport, Warnings& warnings) {
     for (const Requirement& requirement : requirements) {
         if (const auto* signed_by = std::get_if<SignedByRequirement>(&requirement.value))
             check_signed_by(*signed_by, requirement.location, warnings);
         if (const auto* sigstore = std::get_if<SigstoreSignedRequirement>(&requirement.value))
-            check_sigstore_signed(*sigstore, requirement.location, warnings);
+            check_sigstore_signed(*sigstore, requirement.location, uses_path_naming(transport), warnings);
         if (holds<SignedBaseLayerRequirement>(requirement))
             warnings.add(requirement.location, "signedBaseLayer is not implemented by containers/image: it rejects every image");
+        if (uses_path_naming(transport)) check_identity_for_path_transport(requirement, transport, warnings);
     }
 }
 
@@ -187,7 +206,7 @@ void check_scope(const std::string& transport, const Scopes& scopes, const std::
             warnings.add(location, "insecureAcceptAnything: images in this scope are accepted without any signature verification");
         }
     }
-    check_requirements(requirements, warnings);
+    check_requirements(requirements, transport, warnings);
 }
 
 void check_transports(const Policy& policy, Warnings& warnings) {
@@ -215,7 +234,7 @@ std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::stri
     if (accepts_anything(policy->default_requirements))
         warnings.add("default", "insecureAcceptAnything: every image that no transport scope matches is accepted without "
                                 "any signature verification");
-    check_requirements(policy->default_requirements, warnings);
+    check_requirements(policy->default_requirements, "", warnings);
     check_transports(*policy, warnings);
     return diagnostics;
 }

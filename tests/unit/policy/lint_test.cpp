@@ -59,8 +59,11 @@ TEST_CASE("lint: a scope that drops the signature requirement of its enclosing s
                           Case{"docker", "*.example.com", "registry.example.com:5000/app"}, Case{"docker", "", "example.com"},
                           Case{"dir", "/srv", "/srv/images/app"}, Case{"oci", "/srv", "/srv/oci"}}) {
         INFO(c.transport + " " + c.outer + " > " + c.inner);
+        std::string outer = c.transport == "docker" ? signed_by(key_file())
+                                                    : R"({"type": "signedBy", "keyType": "GPGKeys", "keyPath": ")" + key_file() +
+                                                          R"(", "signedIdentity": {"type": "exactRepository", "dockerRepository": "x.example/app"}})";
         auto diagnostics = warnings_of(R"({"default": [{"type": "reject"}], "transports": {")" + c.transport + R"(": {")" + c.outer +
-                                       R"(": [)" + signed_by(key_file()) + R"(], ")" + c.inner + R"(": [)" + insecure + "]}}}");
+                                       R"(": [)" + outer + R"(], ")" + c.inner + R"(": [)" + insecure + "]}}}");
         REQUIRE(diagnostics.size() == 1);
         CHECK_THAT(diagnostics[0].location, Catch::Contains("\"" + c.inner + "\""));
         CHECK_THAT(diagnostics[0].message, Catch::Contains("overrides the signature requirements of the less specific scope \"" +
@@ -124,4 +127,17 @@ TEST_CASE("lint: missing key files and requirements that reject every image") {
     CHECK(diagnostics[3].location == "default[3].rekorPublicKeyPath");
     CHECK_THAT(diagnostics[3].message, Catch::Contains("relative path"));
     CHECK(diagnostics[4].location == "default[4]");
+}
+
+TEST_CASE("lint: in dir: and oci: scopes only exactReference and exactRepository can match") {
+    std::string key = fixture_path("keys/ecdsa-p256.pub");
+    auto diagnostics = warnings_of(R"({"default": [{"type": "reject"}], "transports": {"oci": {"/srv/oci": [
+        {"type": "sigstoreSigned", "keyPath": ")" + key + R"("},
+        {"type": "sigstoreSigned", "keyPath": ")" + key + R"(", "signedIdentity": {"type": "exactRepository", "dockerRepository": "example.com/app"}},
+        {"type": "signedBy", "keyType": "GPGKeys", "keyPath": ")" + key_file() + R"(", "signedIdentity": {"type": "matchRepository"}}]}}})");
+    REQUIRE(diagnostics.size() == 2);
+    CHECK(diagnostics[0].location == R"(transports.oci["/srv/oci"][0])");
+    CHECK_THAT(diagnostics[0].message, Catch::Contains("matchRepoDigestOrExact never matches oci: images"));
+    CHECK(diagnostics[1].location == R"(transports.oci["/srv/oci"][2])");
+    CHECK_THAT(diagnostics[1].message, Catch::Contains("matchRepository never matches"));
 }
