@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "imgtrust/reference.hpp"
+#include "imgtrust/system_context.hpp"
 
 namespace imgtrust {
 
@@ -64,10 +65,13 @@ public:
     virtual std::vector<std::string> policy_namespaces() const = 0;
     // The docker reference, if the transport has one (dir: and oci: do not).
     virtual std::optional<DockerReference> docker_reference() const = 0;
-    virtual std::unique_ptr<ImageSource> open() const = 0;
+    // Opens the image for reading. dir:/oci: ignore the context; docker:// uses
+    // its auth, TLS, registries.d and shared connection pool.
+    virtual std::unique_ptr<ImageSource> open(const SystemContext& context) const = 0;
+    std::unique_ptr<ImageSource> open() const { return open(SystemContext{}); }
 };
 
-// Parses "dir:PATH" or "oci:PATH[:REF]". Throws InvalidReferenceError (bad
+// Parses "dir:PATH", "oci:PATH[:REF]" or "docker://NAME[:TAG|@DIGEST]". Throws InvalidReferenceError (bad
 // syntax) or ConfigError (unknown or unsupported transport).
 std::unique_ptr<ImageReference> parse_image_reference(std::string_view text);
 

@@ -10,6 +10,7 @@
 
 #include "imgtrust/image.hpp"
 #include "imgtrust/policy.hpp"
+#include "imgtrust/system_context.hpp"
 
 namespace imgtrust {
 
@@ -52,6 +53,8 @@ struct EvaluationOptions {
     std::string override_os;
     std::string override_arch;
     std::string override_variant;
+    // How images are reached (auth, TLS, registries.d, shared connection pool).
+    SystemContext system;
 };
 
 // Holds one parsed policy; loads key material lazily, once per requirement.

@@ -25,7 +25,7 @@ std::vector<std::string> DirReference::policy_namespaces() const {
     return namespaces;
 }
 
-std::unique_ptr<ImageSource> DirReference::open() const {
+std::unique_ptr<ImageSource> DirReference::open(const SystemContext&) const {
     return std::make_unique<DirImageSource>(path_, string_with_transport());
 }
 

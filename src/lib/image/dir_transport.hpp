@@ -22,7 +22,7 @@ public:
     std::string policy_identity() const override { return resolved_path_; }
     std::vector<std::string> policy_namespaces() const override;
     std::optional<DockerReference> docker_reference() const override { return std::nullopt; }
-    std::unique_ptr<ImageSource> open() const override;
+    std::unique_ptr<ImageSource> open(const SystemContext& context) const override;
 
 private:
     std::string path_;

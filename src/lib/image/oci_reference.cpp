@@ -100,7 +100,7 @@ std::vector<std::string> OciReference::policy_namespaces() const {
     return namespaces;
 }
 
-std::unique_ptr<ImageSource> OciReference::open() const {
+std::unique_ptr<ImageSource> OciReference::open(const SystemContext&) const {
     return std::make_unique<OciImageSource>(dir_, image_, source_index_, string_with_transport());
 }
 

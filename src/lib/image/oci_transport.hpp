@@ -29,7 +29,7 @@ public:
     std::string policy_identity() const override { return resolved_dir_; }
     std::vector<std::string> policy_namespaces() const override;
     std::optional<DockerReference> docker_reference() const override { return std::nullopt; }
-    std::unique_ptr<ImageSource> open() const override;
+    std::unique_ptr<ImageSource> open(const SystemContext& context) const override;
 
 private:
     OciReference(std::string dir, std::string image, std::optional<std::size_t> source_index);

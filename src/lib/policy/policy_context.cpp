@@ -73,7 +73,7 @@ const ManifestInstance& choose_instance(const std::vector<ManifestInstance>& ins
 }  // namespace
 
 Verdict PolicyContext::evaluate(const ImageReference& image) {
-    auto source = image.open();
+    auto source = image.open(state_->options.system);
     ManifestBlob top = source->manifest();
     if (!is_manifest_list(top)) return evaluate(image, *source, {});
     const auto& instance = choose_instance(manifest_list_instances(top), state_->options);

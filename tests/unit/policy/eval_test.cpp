@@ -33,7 +33,7 @@ public:
     std::string policy_identity() const override { return identity_; }
     std::vector<std::string> policy_namespaces() const override { return namespaces_; }
     std::optional<DockerReference> docker_reference() const override { return std::nullopt; }
-    std::unique_ptr<ImageSource> open() const override { return std::make_unique<MemorySource>(); }
+    std::unique_ptr<ImageSource> open(const SystemContext&) const override { return std::make_unique<MemorySource>(); }
 
 private:
     std::string identity_;

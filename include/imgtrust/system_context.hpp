@@ -1,0 +1,45 @@
+// How to reach images: the settings skopeo calls the SystemContext (auth,
+// TLS, registries.d, retries, timeouts) plus the shared registry connection
+// pool and token cache. One SystemContext may serve many concurrent checks.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace imgtrust {
+
+namespace registry {
+class RegistryPool;  // src/lib/registry/registry_pool.hpp: HTTP engine + token cache + auth + TLS, shared
+}
+
+struct SystemContext {
+    // Auth (containers-auth.json(5)): --authfile, else REGISTRY_AUTH_FILE, else the default chain.
+    std::optional<std::string> auth_file;
+    std::optional<std::string> username;  // --creds USER[:PASS]
+    std::optional<std::string> password;
+    bool no_creds = false;                // --no-creds: anonymous access only
+
+    // TLS (containers-certs.d(5)): --cert-dir replaces the certs.d lookup.
+    std::optional<std::string> cert_dir;
+    bool tls_verify = true;  // --tls-verify=false: plain HTTP allowed, certificates not checked
+
+    // Signature storage (containers-registries.d(5)).
+    std::optional<std::string> registries_d;  // --registries.d, else user dir if it exists, else /etc/containers/registries.d
+    // validate (hangar mode) reads sigstore attachments whatever registries.d says.
+    bool force_sigstore_attachments = false;
+
+    int retry_times = 3;                                   // --retry-times: retries on 429/5xx/transport errors
+    std::chrono::milliseconds timeout{std::chrono::minutes(10)};  // --timeout: per image
+    std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+
+    // --debug: one line per decision and request; never credentials or tokens.
+    std::function<void(const std::string&)> debug_log;
+
+    // Shared connection pool and token cache; created on first use when empty.
+    std::shared_ptr<registry::RegistryPool> pool;
+};
+
+}  // namespace imgtrust
