@@ -30,6 +30,8 @@ def prepare_scope_tree(fixtures, scratch):
     os.symlink(paths["app"], paths["link"])
     paths["ns"] = os.path.dirname(paths["app"])
     paths["store"] = os.path.dirname(paths["ns"])
+    paths["store-link"] = os.path.join(scratch, "store-link")
+    os.symlink(paths["store"], paths["store-link"])
     return paths
 
 
@@ -98,6 +100,7 @@ def key_cases(fx):
         ("tampered-manifest", "gpg-tampered-manifest", dict(keyPath=primary), "rejected"),
         ("tampered-signature", "gpg-tampered-signature", dict(keyPath=primary), "rejected"),
         ("bad-signature-value", "gpg-bad-signature-value", dict(keyPath=fx.key("gpg-trusted.gpg")), "rejected"),
+        ("payload-with-bom", "gpg-payload-with-bom", dict(keyPath=fx.key("gpg-trusted.gpg")), "rejected"),
         ("keyPath-missing-file", VALID, dict(keyPath=fx.key("no-such-key.gpg")), "rejected"),
         ("keyPath-not-a-key", VALID, dict(keyPath=fx.key("not-a-key.pub")), "rejected"),
         ("keyPaths-one-missing", VALID, dict(keyPaths=[primary, fx.key("no-such-key.gpg")]), "rejected"),
@@ -140,7 +143,33 @@ def scope_cases(paths):
              policy(ACCEPT, transports={"nonsense": {"x": [REJECT]}}), "accepted"),
         Case("scope/symlink-resolved-to-real-path", link, dir_policy({paths["app"]: [ACCEPT]}), "accepted"),
         Case("scope/symlink-path-not-a-scope", link, dir_policy({paths["link"]: [ACCEPT]}), "rejected"),
+        Case("scope/symlinked-parent-resolved", "dir:" + os.path.join(paths["store-link"], "ns", "app"),
+             dir_policy({paths["ns"]: [ACCEPT]}), "accepted"),
+        Case("scope/symlinked-parent-not-a-scope", "dir:" + os.path.join(paths["store-link"], "ns", "app"),
+             dir_policy({os.path.join(paths["store-link"], "ns"): [ACCEPT]}), "rejected"),
+        # Relative image paths are resolved against the working directory (the scratch dir).
+        Case("scope/relative-image-path", "dir:store/ns/app", dir_policy({paths["app"]: [ACCEPT]}), "accepted"),
+        Case("scope/trailing-slash-in-image-path", app + "/", dir_policy({paths["app"]: [ACCEPT]}), "accepted"),
+        Case("scope/dot-segments-in-image-path", "dir:" + paths["ns"] + "/../ns/./app",
+             dir_policy({paths["app"]: [ACCEPT]}), "accepted"),
     ]
+
+
+def valid_oddity_cases(fx):
+    """Policies that look wrong but that c/image accepts."""
+    valid, accept_json = "dir:" + fx.image(VALID), '[{"type":"insecureAcceptAnything"}]'
+    docker_scopes = {scope: [ACCEPT] for scope in ("UPPER/x", "*.example.com/app", "example.com/app@sha256:abc", "")}
+    raw = [
+        ("escaped-key", '{"def\\u0061ult":%s}' % accept_json, "accepted"),
+        ("docker-scopes-are-not-validated", policy(ACCEPT, transports={"docker": docker_scopes}), "accepted"),
+        ("oci-scope-with-colon", policy(ACCEPT, transports={"oci": {"/x/y:tag": [REJECT]}}), "accepted"),
+        ("empty-transport", policy(REJECT, transports={"dir": {}}), "rejected"),
+        ("keyData-armored", policy(signed_by(exact_repository(APP_REPO),
+                                              keyData=fx.key_data("gpg-primary-only.asc"))), "accepted"),
+        ("keyPaths-armored-and-binary", policy(signed_by(exact_repository(APP_REPO), keyPaths=[
+            fx.key("gpg-other.asc"), fx.key("gpg-primary-only.gpg")])), "accepted"),
+    ]
+    return [Case("valid/" + name, valid, text, expect) for name, text, expect in raw]
 
 
 def and_cases(fx):
@@ -157,6 +186,7 @@ def and_cases(fx):
 
 def invalid_policy_cases(fx, paths):
     valid = "dir:" + fx.image(VALID)
+    primary = fx.key("gpg-primary-only.gpg")
     accept_json = '[{"type":"insecureAcceptAnything"}]'
     bad_scopes = ["relative/path", paths["ns"] + "/", "/", paths["store"] + "/../store/ns",
                   paths["store"] + "//ns", paths["store"] + "/./ns"]
@@ -178,6 +208,30 @@ def invalid_policy_cases(fx, paths):
         ("signedIdentity-null", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"%s",'
                                 '"signedIdentity":null}]}' % fx.key("gpg-primary-only.gpg")),
         ("transports-not-an-object", '{"default":%s,"transports":[]}' % accept_json),
+        ("transports-null", '{"default":%s,"transports":null}' % accept_json),
+        ("transport-null", '{"default":%s,"transports":{"dir":null}}' % accept_json),
+        ("scope-null", '{"default":%s,"transports":{"dir":{"":null}}}' % accept_json),
+        ("default-null", '{"default":null}'),
+        ("duplicate-transport", '{"default":%s,"transports":{"dir":{},"dir":{}}}' % accept_json),
+        ("duplicate-key-via-escape", '{"default":%s,"def\\u0061ult":%s}' % (accept_json, accept_json)),
+        ("utf8-bom", "\ufeff" + '{"default":%s}' % accept_json),
+        ("comment", '{"default":%s /* comment */}' % accept_json),
+        ("top-level-array", "[]"),
+        ("empty-file", ""),
+        ("type-wrong-case", '{"default":[{"type":"InsecureAcceptAnything"}]}'),
+        ("field-wrong-case", '{"default":[{"type":"signedBy","KeyType":"GPGKeys","keyPath":"%s"}]}' % primary),
+        ("signedBy-without-keyType", '{"default":[{"type":"signedBy","keyPath":"%s"}]}' % primary),
+        ("signedBy-empty-keyPath", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":""}]}'),
+        ("signedBy-keyPath-number", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":1}]}'),
+        ("signedBy-keyData-not-base64", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyData":"not base64!"}]}'),
+        ("exactReference-without-dockerReference", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"%s",'
+                                                   '"signedIdentity":{"type":"exactReference"}}]}' % primary),
+        ("matchExact-with-extra-field", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"%s",'
+                                        '"signedIdentity":{"type":"matchExact","dockerReference":"a/b:c"}}]}' % primary),
+        ("remapIdentity-invalid-prefix", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"%s",'
+                                         '"signedIdentity":{"type":"remapIdentity","prefix":"Invalid!",'
+                                         '"signedPrefix":"example.com"}}]}' % primary),
+        ("oci-relative-scope", '{"default":%s,"transports":{"oci":{"relative":%s}}}' % (accept_json, accept_json)),
     ]
     cases += [Case("invalid/" + name, valid, text, "invalid") for name, text in raw]
     return cases
@@ -231,6 +285,8 @@ def unreadable_image_cases(fx, bad):
         Case("unreadable/missing-oci-tag", "oci:%s:v2" % fx.image("oci-unsigned"), policy(ACCEPT), "error"),
         Case("unreadable/signature-in-unknown-format", "dir:" + bad["unknown-format"], gpg, "rejected"),
         Case("unreadable/sigstore-signature-not-json", "dir:" + bad["sigstore-not-json"], gpg, "rejected"),
+        Case("unreadable/armored-signature", "dir:" + fx.image("gpg-armored-signature"),
+             policy(signed_by(exact_reference(APP_V1), keyPath=fx.key("gpg-trusted.gpg"))), "rejected"),
     ]
 
 
@@ -238,5 +294,5 @@ def build_cases(fixtures, scratch):
     paths = prepare_scope_tree(fixtures, scratch)
     bad = prepare_bad_images(fixtures, scratch)
     return (simple_requirement_cases(fixtures) + identity_cases(fixtures) + key_cases(fixtures)
-            + scope_cases(paths) + and_cases(fixtures) + invalid_policy_cases(fixtures, paths)
+            + scope_cases(paths) + and_cases(fixtures) + valid_oddity_cases(fixtures) + invalid_policy_cases(fixtures, paths)
             + sigstore_cases(fixtures) + oci_cases(fixtures) + unreadable_image_cases(fixtures, bad))

@@ -58,6 +58,8 @@ def signature_cases(fx):
         ("missing-signature-annotation", "sigstore-missing-signature-annotation", 1,
          "missing dev.cosignproject.cosign/signature annotation"),
         ("payload-not-json", "sigstore-payload-not-json", 1, "invalid"),
+        # Go's JSON decoder (c/image) refuses a byte order mark before the payload.
+        ("payload-with-bom", "sigstore-payload-with-bom", 1, "invalid"),
         ("wrong-digest", "sigstore-wrong-digest", 1, "does not match"),
         ("tampered-manifest", "sigstore-tampered-manifest", 1, "does not match"),
         ("wrong-type", "sigstore-wrong-type", 1, "Unrecognized signature type"),
@@ -66,6 +68,13 @@ def signature_cases(fx):
         ("non-signature-attachment-only", "sigstore-non-signature-attachment", 1,
          NO_SIGNATURE + " (0 non-sigstore signatures, 1 sigstore non-signature attachments)"),
         ("attachment-then-signature", "sigstore-attachment-then-valid", 0, None),
+        ("missing-mime-type", "sigstore-missing-mime-type", 1,
+         NO_SIGNATURE + " (0 non-sigstore signatures, 1 sigstore non-signature attachments)"),
+        # Unusual but accepted by c/image: Go's base64 skips newlines, JSON decoding
+        # ignores unknown fields, and annotations no requirement asks for are ignored.
+        ("base64-with-newlines", "sigstore-base64-with-newlines", 0, None),
+        ("blob-unknown-field", "sigstore-blob-unknown-field", 0, None),
+        ("unverified-bundle-annotation", "sigstore-unverified-bundle-annotation", 0, None),
     ]
     return [Case("signature/" + name, "dir:" + fx.image(image), policy(sigstore_signed(app, **p256)), code, reason)
             for name, image, code, reason in table]
@@ -166,6 +175,7 @@ def bad_input_cases(fx, bad):
         ("key-secp256k1", valid, dict(keyPath=fx.key("unsupported-secp256k1.pub")), 2, None),
         ("key-x25519", valid, dict(keyPath=fx.key("unsupported-x25519.pub")), 2, None),
         ("keyPaths-empty", valid, dict(keyPaths=[]), 2, "keyPaths"),
+        ("keyDatas-empty", valid, dict(keyDatas=[]), 2, "keyDatas"),
         ("keyPath-and-keyData", valid, dict(keyPath=p256, keyData=fx.key_data("ecdsa-p256.pub")), 2, None),
         ("no-key-source", valid, dict(), 2, None),
         ("missing-image", "dir:" + fx.image("no-such-image"), dict(keyPath=p256), 3, "no-such-image"),

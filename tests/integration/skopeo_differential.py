@@ -12,6 +12,7 @@ must differ say so, with the reason, in EXPECTED_DIFFERENCES.
 
 Usage: skopeo_differential.py --imgtrust BIN --fixtures tests/fixtures [--skopeo skopeo]
 """
+import os
 import shutil
 import subprocess
 import tempfile
@@ -38,6 +39,8 @@ EXPECTED_DIFFERENCES = {
         ("error", "unreadable signatures are exit 3 (DESIGN §4); c/image returns the read error from the requirement, which skopeo prints as \"Source image rejected\". Both deny"),
     "unreadable/sigstore-signature-not-json":
         ("error", "as above: a signature file that does not parse"),
+    "unreadable/armored-signature":
+        ("error", "as above: c/image's dir: reader takes binary OpenPGP only, an armored signature-1 does not parse"),
 }
 
 
@@ -55,7 +58,7 @@ def run_skopeo(skopeo, policy_path, image, scratch):
     destination = tempfile.mkdtemp(prefix="dest-", dir=scratch)
     try:
         completed = subprocess.run([skopeo, "--policy", policy_path, "copy", "-q", image, "dir:" + destination],
-                                   capture_output=True, text=True, timeout=60)
+                                   capture_output=True, text=True, timeout=60, cwd=scratch)
     finally:
         shutil.rmtree(destination, ignore_errors=True)
     output = (completed.stdout + completed.stderr).strip()
@@ -66,17 +69,19 @@ def check_case(args, fixtures, scratch, case):
     """Returns (problems, note) for one case."""
     policy_path = common.write_policy(scratch, "case", case.policy)
     oracle, oracle_output = run_skopeo(args.skopeo, policy_path, case.image, scratch)
-    result = common.run_imgtrust(args.imgtrust, policy_path, case.image, ["--output", "json"])
+    result = common.run_imgtrust(os.path.abspath(args.imgtrust), policy_path, case.image, ["--output", "json"],
+                                 cwd=scratch)
     problems = []
     if oracle != case.expect:
         problems.append("oracle (skopeo) said %s, the case expects %s: %s" % (oracle, case.expect, oracle_output[-300:]))
     wanted, why = EXPECTED_DIFFERENCES.get(case.name, (oracle, None))
     if result.verdict != wanted:
-        problems.append("imgtrust %s, skopeo %s%s: %s" % (result.verdict, oracle,
-                        " (expected difference: imgtrust " + wanted + ")" if why else "",
-                        result.text()[-400:]))
+        problems.append("imgtrust %s, skopeo %s%s: imgtrust: %s; skopeo: %s" % (
+            result.verdict, oracle, " (expected difference: imgtrust " + wanted + ")" if why else "",
+            result.text()[-300:], oracle_output[-200:]))
     if result.verdict in ("accepted", "rejected") and case.image.startswith("dir:"):
-        problems += common.json_report_problems(result, fixtures.manifest_digest(case.image[len("dir:"):]))
+        image_dir = os.path.join(scratch, case.image[len("dir:"):])
+        problems += common.json_report_problems(result, fixtures.manifest_digest(image_dir))
     note = "imgtrust %s, skopeo %s%s" % (result.verdict, oracle, " [expected difference]" if why else "")
     return problems, note
 

@@ -79,7 +79,7 @@ def prepare_bad_images(fixtures, scratch):
 def write_policy(workdir, name, policy):
     """policy: a dict (serialised) or a str (written verbatim, for malformed files)."""
     path = os.path.join(workdir, name + ".policy.json")
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8") as f:
         f.write(policy if isinstance(policy, str) else json.dumps(policy, indent=1))
     return path
 
@@ -141,15 +141,22 @@ class ImgtrustResult:
         self.verdict = VERDICT_BY_EXIT.get(exit_code, "exit %d" % exit_code)
 
     def text(self):
-        return (self.stdout + "\n" + self.stderr).strip()
+        """A one-line summary for failure messages: the verdict and reasons of a
+        JSON report when there is one, else the raw output."""
+        try:
+            report = json.loads(self.stdout)["images"][0]
+            summary = "allowed=%s; %s" % (report.get("allowed"), rejection_reasons(self) or "no reasons")
+        except (ValueError, KeyError, IndexError, TypeError):
+            summary = self.stdout.strip()
+        return (summary + " | stderr: " + self.stderr.strip()).strip()
 
 
-def run_imgtrust(binary, policy_path, image, extra=()):
+def run_imgtrust(binary, policy_path, image, extra=(), cwd=None):
     command = [binary, "verify"]
     if policy_path is not None:
         command += ["--policy", policy_path]
     command += list(extra) + [image]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=cwd)
     return ImgtrustResult(completed.returncode, completed.stdout, completed.stderr)
 
 
