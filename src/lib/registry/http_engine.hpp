@@ -1,0 +1,63 @@
+// One libcurl engine shared by every image check: a curl multi handle driven
+// by one background thread (HTTP/2 multiplexing where offered, connection
+// reuse), a curl share for DNS and TLS sessions. Thread-safe: any thread may
+// submit requests and wait for them.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace imgtrust::registry {
+
+struct TlsSettings {
+    bool verify = true;                 // false: do not check certificates (and allow http://)
+    std::vector<std::string> ca_files;  // extra CA bundles (certs.d *.crt)
+    std::optional<std::string> client_certificate;  // certs.d *.cert
+    std::optional<std::string> client_key;          // certs.d *.key
+};
+
+struct HttpRequest {
+    std::string method = "GET";  // GET or HEAD
+    std::string url;
+    std::vector<std::string> headers;  // "Name: value"; Authorization values are never logged
+    std::size_t max_body_bytes = 4 * 1024 * 1024;  // exceeding it fails the request
+    bool follow_redirects = false;     // only for blob GETs; Authorization is never sent to another host
+    std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+    TlsSettings tls;
+};
+
+struct HttpResponse {
+    long status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // lowercase names; last value wins
+    std::string effective_url;
+};
+
+class HttpEngine {
+public:
+    HttpEngine();
+    ~HttpEngine();
+    HttpEngine(const HttpEngine&) = delete;
+    HttpEngine& operator=(const HttpEngine&) = delete;
+
+    // Queues the request; the future throws FetchError for transport failures
+    // (DNS, TLS, connection, timeout, oversize body, truncated body).
+    std::future<HttpResponse> submit(HttpRequest request);
+    // submit + wait.
+    HttpResponse perform(HttpRequest request);
+
+    // Number of requests sent so far (for tests and benchmarks).
+    std::size_t requests_sent() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace imgtrust::registry

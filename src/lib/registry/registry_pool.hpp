@@ -1,0 +1,56 @@
+// Everything registry access shares across images: the HTTP engine, the
+// bearer-token cache, per-host auth challenges and credentials, TLS settings.
+// Created once per SystemContext; thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "imgtrust/reference.hpp"
+#include "imgtrust/system_context.hpp"
+#include "registry/http_engine.hpp"
+
+namespace imgtrust::registry {
+
+struct FetchedManifest {
+    std::string bytes;         // exactly as received (bounded 4 MiB)
+    std::string media_type;    // Content-Type, or guessed from the bytes
+    std::string digest;        // sha256 of bytes (checked against a digest reference / Docker-Content-Digest)
+};
+
+// A registry client for one repository ("host[:port]/path"), using the pool.
+class RepositoryClient {
+public:
+    virtual ~RepositoryClient() = default;
+    // GET /v2/<path>/manifests/<tag-or-digest> with the OCI and Docker v2 Accept list.
+    // A digest reference is verified against the bytes. 404 → NotFoundError; schema1 → FetchError.
+    virtual FetchedManifest get_manifest(const std::string& tag_or_digest) = 0;
+    // Like get_manifest, but a missing manifest (404 / MANIFEST_UNKNOWN) is nullopt.
+    virtual std::optional<FetchedManifest> find_manifest(const std::string& tag_or_digest) = 0;
+    // GET /v2/<path>/blobs/<digest>, redirects followed, content verified against the digest.
+    virtual std::string get_blob(const std::string& digest, std::size_t max_bytes) = 0;
+};
+
+class RegistryPool {
+public:
+    explicit RegistryPool(const SystemContext& context);
+    ~RegistryPool();
+    RegistryPool(const RegistryPool&) = delete;
+    RegistryPool& operator=(const RegistryPool&) = delete;
+
+    // A client for ref's repository (ref.domain / ref.path); cheap to create.
+    std::unique_ptr<RepositoryClient> repository(const DockerReference& ref);
+    HttpEngine& engine();
+    const SystemContext& context() const;
+
+    // The pool of a context, created on first use and stored back in it when possible.
+    static std::shared_ptr<RegistryPool> for_context(const SystemContext& context);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace imgtrust::registry
