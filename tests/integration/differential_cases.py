@@ -6,13 +6,16 @@ with its primary key (skopeo verifies those); gpg-trusted has a signing subkey;
 gpg-other is an unrelated key.
 """
 import collections
+import json
 import os
 import shutil
 
 from suite_common import (ACCEPT, APP_REPO, APP_V1, BUSYBOX, REJECT, exact_reference, exact_repository, match,
                           policy, prepare_bad_images, remap_identity, signed_by, sigstore_signed)
 
-Case = collections.namedtuple("Case", "name image policy expect")
+# options: given to both tools (skopeo as global options); digest: the manifest
+# digest the JSON report must name, when it is not that of IMAGE/manifest.json.
+Case = collections.namedtuple("Case", "name image policy expect options digest", defaults=((), None))
 
 VALID = "gpg-valid-app-v1"
 
@@ -32,6 +35,8 @@ def prepare_scope_tree(fixtures, scratch):
     paths["store"] = os.path.dirname(paths["ns"])
     paths["store-link"] = os.path.join(scratch, "store-link")
     os.symlink(paths["store"], paths["store-link"])
+    paths["oci-link"] = os.path.join(scratch, "oci-link")
+    os.symlink(fixtures.image("oci-unsigned"), paths["oci-link"])
     return paths
 
 
@@ -256,10 +261,17 @@ def sigstore_cases(fx):
     ]
 
 
-def oci_cases(fx):
+def oci_cases(fx, paths):
     layout = fx.image("oci-unsigned")
     image = "oci:%s:v1" % layout
+    linked = "oci:%s:v1" % paths["oci-link"]
     return [
+        Case("oci/no-ref-single-image", "oci:" + layout, policy(ACCEPT), "accepted"),
+        Case("oci/no-ref-two-manifests", "oci:" + fx.image("oci-cosign-other-then-valid"), policy(ACCEPT), "error"),
+        Case("oci/symlink-resolved-to-real-path", linked, policy(REJECT, transports={"oci": {layout: [ACCEPT]}}),
+             "accepted"),
+        Case("oci/symlink-path-not-a-scope", linked,
+             policy(REJECT, transports={"oci": {paths["oci-link"]: [ACCEPT]}}), "rejected"),
         Case("oci/insecureAcceptAnything", image, policy(ACCEPT), "accepted"),
         Case("oci/scope-layout-dir", image, policy(REJECT, transports={"oci": {layout: [ACCEPT]}}), "accepted"),
         Case("oci/scope-parent-dir", image,
@@ -290,9 +302,40 @@ def unreadable_image_cases(fx, bad):
     ]
 
 
+def instance_digest(fx, image_dir, architecture):
+    with open(os.path.join(image_dir, "manifest.json")) as f:
+        index = json.load(f)
+    return next(m["digest"] for m in index["manifests"] if m["platform"]["architecture"] == architecture)
+
+
+def multiarch_cases(fx):
+    """The policy is evaluated on the single-platform instance that is used,
+    with that instance's signatures (<hex>.signature-N), never on the index."""
+    signed = policy(signed_by(exact_reference(APP_V1), keyPath=fx.key("gpg-primary-only.gpg")))
+    amd64 = ("--override-os", "linux", "--override-arch", "amd64")
+    arm64 = ("--override-os", "linux", "--override-arch", "arm64")
+    unsigned = fx.image("multiarch-unsigned")
+    digests = {arch: instance_digest(fx, unsigned, arch) for arch in ("amd64", "arm64")}
+    table = [
+        ("unsigned/accept-anything", "multiarch-unsigned", policy(ACCEPT), amd64, "accepted"),
+        ("unsigned/signedBy", "multiarch-unsigned", signed, amd64, "rejected"),
+        ("index-signature-only", "multiarch-index-signed", signed, amd64, "rejected"),
+        ("amd64-signed/amd64", "multiarch-amd64-signed", signed, amd64, "accepted"),
+        ("amd64-signed/arm64", "multiarch-amd64-signed", signed, arm64, "rejected"),
+        ("arm64-signed/arm64", "multiarch-arm64-signed", signed, arm64, "accepted"),
+        ("arm64-signed/amd64", "multiarch-arm64-signed", signed, amd64, "rejected"),
+    ]
+    cases = [Case("multiarch/" + name, "dir:" + fx.image(image), pol, expect, options, digests[options[-1]])
+             for name, image, pol, options, expect in table]
+    cases.append(Case("multiarch/no-such-platform", "dir:" + unsigned, policy(ACCEPT), "error",
+                      ("--override-os", "linux", "--override-arch", "s390x")))
+    return cases
+
+
 def build_cases(fixtures, scratch):
     paths = prepare_scope_tree(fixtures, scratch)
     bad = prepare_bad_images(fixtures, scratch)
     return (simple_requirement_cases(fixtures) + identity_cases(fixtures) + key_cases(fixtures)
             + scope_cases(paths) + and_cases(fixtures) + valid_oddity_cases(fixtures) + invalid_policy_cases(fixtures, paths)
-            + sigstore_cases(fixtures) + oci_cases(fixtures) + unreadable_image_cases(fixtures, bad))
+            + sigstore_cases(fixtures) + oci_cases(fixtures, paths) + unreadable_image_cases(fixtures, bad)
+            + multiarch_cases(fixtures))

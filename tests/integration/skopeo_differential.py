@@ -54,10 +54,11 @@ def classify_skopeo(exit_code, output):
     return "error"
 
 
-def run_skopeo(skopeo, policy_path, image, scratch):
+def run_skopeo(skopeo, policy_path, image, scratch, options=()):
     destination = tempfile.mkdtemp(prefix="dest-", dir=scratch)
     try:
-        completed = subprocess.run([skopeo, "--policy", policy_path, "copy", "-q", image, "dir:" + destination],
+        command = [skopeo] + list(options) + ["--policy", policy_path, "copy", "-q", image, "dir:" + destination]
+        completed = subprocess.run(command,
                                    capture_output=True, text=True, timeout=60, cwd=scratch)
     finally:
         shutil.rmtree(destination, ignore_errors=True)
@@ -68,9 +69,9 @@ def run_skopeo(skopeo, policy_path, image, scratch):
 def check_case(args, fixtures, scratch, case):
     """Returns (problems, note) for one case."""
     policy_path = common.write_policy(scratch, "case", case.policy)
-    oracle, oracle_output = run_skopeo(args.skopeo, policy_path, case.image, scratch)
-    result = common.run_imgtrust(os.path.abspath(args.imgtrust), policy_path, case.image, ["--output", "json"],
-                                 cwd=scratch)
+    oracle, oracle_output = run_skopeo(args.skopeo, policy_path, case.image, scratch, case.options)
+    result = common.run_imgtrust(os.path.abspath(args.imgtrust), policy_path, case.image,
+                                 ["--output", "json"] + list(case.options), cwd=scratch)
     problems = []
     if oracle != case.expect:
         problems.append("oracle (skopeo) said %s, the case expects %s: %s" % (oracle, case.expect, oracle_output[-300:]))
@@ -81,7 +82,7 @@ def check_case(args, fixtures, scratch, case):
             result.text()[-300:], oracle_output[-200:]))
     if result.verdict in ("accepted", "rejected") and case.image.startswith("dir:"):
         image_dir = os.path.join(scratch, case.image[len("dir:"):])
-        problems += common.json_report_problems(result, fixtures.manifest_digest(image_dir))
+        problems += common.json_report_problems(result, case.digest or fixtures.manifest_digest(image_dir))
     note = "imgtrust %s, skopeo %s%s" % (result.verdict, oracle, " [expected difference]" if why else "")
     return problems, note
 
