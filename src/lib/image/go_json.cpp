@@ -55,7 +55,7 @@ void decode_platform(const JsonValue& value, Descriptor& out, DescriptorSchema s
 }  // namespace
 
 std::unique_ptr<rapidjson::Document> parse_json(std::string_view text, TrailingData trailing) {
-    if (!nesting_within_limit(text)) return nullptr;
+    if (!nesting_within_limit(text) || util::starts_with_utf8_bom(text)) return nullptr;
     auto document = std::make_unique<rapidjson::Document>();
     if (trailing == TrailingData::ignore)
         document->Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());

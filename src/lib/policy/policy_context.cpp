@@ -76,7 +76,8 @@ Verdict PolicyContext::evaluate(const ImageReference& image) {
     auto source = image.open(state_->options.system);
     ManifestBlob top = source->manifest();
     if (!is_manifest_list(top)) return evaluate(image, *source, {});
-    const auto& instance = choose_instance(manifest_list_instances(top), state_->options);
+    const std::vector<ManifestInstance> instances = manifest_list_instances(top);
+    const ManifestInstance& instance = choose_instance(instances, state_->options);
     Verdict verdict = evaluate(image, *source, instance.digest);
     verdict.platform = instance.os + "/" + instance.architecture + (instance.variant.empty() ? "" : "/" + instance.variant);
     return verdict;

@@ -98,6 +98,10 @@ bool parse_json_document(std::string_view json, rapidjson::Document& document, E
         sink.report(line_and_column(json, nul), "invalid JSON: a NUL byte is not allowed");
         return false;
     }
+    if (util::starts_with_utf8_bom(json)) {
+        sink.report(line_and_column(json, 0), "invalid JSON: invalid character 'ï' looking for beginning of value (a UTF-8 byte order mark is not allowed)");
+        return false;
+    }
     if (auto offset = excessive_nesting(json, 64)) {
         sink.report(line_and_column(json, *offset), "invalid JSON: nested more than 64 levels deep");
         return false;

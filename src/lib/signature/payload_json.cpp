@@ -1,3 +1,4 @@
+#include "util/bytes.hpp"
 #include "signature/payload_json.hpp"
 
 #include <rapidjson/document.h>
@@ -149,6 +150,8 @@ void parse_critical(const JsonValue& critical, std::string_view expected_type, U
 
 UntrustedPayloadContent parse_untrusted_payload(std::string_view untrusted_json, std::string_view expected_type,
                                                 OptionalSection optional_section) {
+    if (util::starts_with_utf8_bom(untrusted_json))
+        reject("invalid JSON: invalid character 'ï' looking for beginning of value (a UTF-8 byte order mark is not allowed)");
     rapidjson::Document document;
     constexpr unsigned flags = rapidjson::kParseFullPrecisionFlag | rapidjson::kParseIterativeFlag;
     document.Parse<flags>(untrusted_json.data(), untrusted_json.size());

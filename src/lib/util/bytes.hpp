@@ -17,6 +17,10 @@ std::optional<std::string> read_file_bounded(const std::string& path, std::size_
 std::optional<std::string> base64_decode(std::string_view text);
 std::string base64_encode(std::string_view bytes);
 
+// Go's encoding/json (and so c/image) rejects a leading UTF-8 byte order mark
+// that RapidJSON would silently skip; every JSON entry point checks this first.
+inline bool starts_with_utf8_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
+
 // Lowercase hex of SHA-256.
 std::string sha256_hex(std::string_view bytes);
 std::string hex_encode(std::string_view bytes);
