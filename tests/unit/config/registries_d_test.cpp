@@ -1,0 +1,247 @@
+// containers-registries.d(5) as c/image reads it (docker/registries_d.go and its tests).
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "config/registries_d.hpp"
+#include "imgtrust/errors.hpp"
+
+using namespace imgtrust;
+using namespace imgtrust::config;
+
+namespace {
+
+struct ScratchDir {
+    std::filesystem::path path;
+    ScratchDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "registries-d-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        path = pattern;
+    }
+    ~ScratchDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    void write(const std::string& name, const std::string& text) const {
+        std::filesystem::create_directories((path / name).parent_path());
+        std::ofstream(path / name, std::ios::binary) << text;
+    }
+    std::string str() const { return path.string(); }
+};
+
+RegistriesDirectory load_text(const std::string& yaml) {
+    ScratchDir dir;
+    dir.write("config.yaml", yaml);
+    return load_registries_d_from(dir.str());
+}
+
+DockerReference ref(const std::string& text) { return with_default_tag(parse_normalized_named(text)); }
+
+std::string lookaside_for(const RegistriesDirectory& config, const std::string& image) {
+    return signature_storage_for(config, ref(image)).lookaside.value_or("");
+}
+
+std::string default_lookaside() { return builtin_default_lookaside(static_cast<unsigned>(geteuid()), current_home_directory()); }
+
+}  // namespace
+
+TEST_CASE("registries.d: --registries.d, else the user directory if it exists, else the system one", "[registries.d]") {
+    ScratchDir home;
+    CHECK(registries_d_directory(std::string("/explicit/dir"), home.str()) == "/explicit/dir");
+    CHECK(registries_d_directory(std::nullopt, home.str()) == "/etc/containers/registries.d");
+    CHECK(registries_d_directory(std::string(), home.str()) == "/etc/containers/registries.d");
+    std::filesystem::create_directories(home.path / ".config/containers/registries.d");
+    CHECK(registries_d_directory(std::nullopt, home.str()) == home.str() + "/.config/containers/registries.d");
+    CHECK(registries_d_directory(std::string("/explicit/dir"), home.str()) == "/explicit/dir");
+}
+
+TEST_CASE("registries.d: a missing directory is empty configuration; a file is an error", "[registries.d]") {
+    ScratchDir dir;
+    const auto missing = load_registries_d_from(dir.str() + "/none");
+    CHECK(missing.docker.empty());
+    CHECK_FALSE(missing.default_docker);
+    CHECK(missing.directory == dir.str() + "/none");
+    dir.write("plain-file", "x");
+    CHECK_THROWS_AS(load_registries_d_from(dir.str() + "/plain-file"), ConfigError);
+    CHECK(lookaside_for(missing, "busybox") == default_lookaside());
+    CHECK_FALSE(signature_storage_for(missing, ref("busybox")).use_sigstore_attachments);
+}
+
+TEST_CASE("registries.d: every *.yaml file is merged, other files are ignored", "[registries.d]") {
+    ScratchDir dir;
+    dir.write("a.yaml", "docker:\n  example.com:\n    lookaside: https://a.example.com/sigs\n");
+    dir.write("b.yaml", "default-docker:\n  lookaside: file:///srv/default\ndocker:\n  quay.io/ns:\n    sigstore: file:///srv/quay\n");
+    dir.write("c.yml", "docker:\n  example.com:\n    lookaside: https://ignored\n");
+    dir.write("notes.txt", "not: [valid");
+    dir.write("empty.yaml", "");
+    const auto config = load_registries_d_from(dir.str());
+    CHECK(config.docker.size() == 2);
+    CHECK(lookaside_for(config, "example.com/app:1") == "https://a.example.com/sigs");
+    CHECK(lookaside_for(config, "quay.io/ns/app") == "file:///srv/quay");
+    CHECK(lookaside_for(config, "busybox") == "file:///srv/default");
+    CHECK(signature_storage_for(config, ref("busybox")).matched_scope == "default-docker");
+}
+
+TEST_CASE("registries.d: a scope or default-docker defined in two files is an error", "[registries.d]") {
+    ScratchDir dir;
+    dir.write("a.yaml", "docker:\n  example.com:\n    lookaside: https://a\n");
+    dir.write("b.yaml", "docker:\n  example.com:\n    use-sigstore-attachments: true\n");
+    CHECK_THROWS_WITH(load_registries_d_from(dir.str()),
+                      Catch::Contains("\"docker\" namespace \"example.com\" defined both in") && Catch::Contains("a.yaml") &&
+                          Catch::Contains("b.yaml"));
+    ScratchDir defaults;
+    defaults.write("a.yaml", "default-docker:\n  lookaside: https://a\n");
+    defaults.write("b.yaml", "default-docker:\n  lookaside: https://b\n");
+    CHECK_THROWS_WITH(load_registries_d_from(defaults.str()), Catch::Contains("\"default-docker\" defined both in"));
+    // A null default-docker section is absent, as a nil pointer is in c/image.
+    ScratchDir null_default;
+    null_default.write("a.yaml", "default-docker:\n  lookaside: https://a\n");
+    null_default.write("b.yaml", "default-docker:\n");
+    CHECK(load_registries_d_from(null_default.str()).default_docker->lookaside == "https://a");
+}
+
+TEST_CASE("registries.d: duplicate keys within one file are an error", "[registries.d]") {
+    CHECK_THROWS_WITH(load_text("docker:\n  example.com:\n    lookaside: a\n  example.com:\n    lookaside: b\n"),
+                      Catch::Contains("mapping key \"example.com\" already defined") && Catch::Contains("config.yaml"));
+    CHECK_THROWS_AS(load_text("docker:\n  example.com:\n    lookaside: a\n    lookaside: b\n"), ConfigError);
+    CHECK_THROWS_AS(load_text("docker: {}\ndocker: {}\n"), ConfigError);
+}
+
+TEST_CASE("registries.d: the deprecated sigstore keys are aliases, lookaside wins", "[registries.d]") {
+    auto config = load_text(
+        "docker:\n"
+        "  a.example.com:\n    sigstore: https://old\n    sigstore-staging: file:///old-staging\n"
+        "  b.example.com:\n    sigstore: https://old\n    lookaside: https://new\n"
+        "  c.example.com:\n    lookaside-staging: file:///staging\n    sigstore-staging: file:///old-staging\n"
+        "  d.example.com:\n    lookaside: ''\n    sigstore: https://old\n");
+    CHECK(config.docker.at("a.example.com").lookaside == "https://old");
+    CHECK(config.docker.at("a.example.com").lookaside_staging == "file:///old-staging");
+    CHECK(config.docker.at("b.example.com").lookaside == "https://new");
+    CHECK(config.docker.at("c.example.com").lookaside_staging == "file:///staging");
+    CHECK_FALSE(config.docker.at("c.example.com").lookaside);
+    CHECK(config.docker.at("d.example.com").lookaside == "https://old");
+    // lookaside-staging is for writing only: reading falls back to the default.
+    CHECK(lookaside_for(config, "c.example.com/app") == default_lookaside());
+}
+
+TEST_CASE("registries.d: unknown keys and wrong shapes are errors naming the file", "[registries.d]") {
+    CHECK_THROWS_WITH(load_text("dockr:\n  example.com: {}\n"), Catch::Contains("field dockr not found") && Catch::Contains("config.yaml"));
+    CHECK_THROWS_WITH(load_text("docker:\n  example.com:\n    look-aside: https://x\n"), Catch::Contains("field look-aside not found"));
+    CHECK_THROWS_WITH(load_text("default-docker:\n  Lookaside: https://x\n"), Catch::Contains("field Lookaside not found"));
+    CHECK_THROWS_AS(load_text("docker:\n  - example.com\n"), ConfigError);
+    CHECK_THROWS_AS(load_text("just a string\n"), ConfigError);
+    CHECK_THROWS_AS(load_text("docker:\n  example.com:\n    lookaside: [a, b]\n"), ConfigError);
+    CHECK_THROWS_AS(load_text("docker:\n  example.com: [x]\n"), ConfigError);
+    CHECK_THROWS_WITH(load_text("docker:\n  example.com: {lookaside: \"x\"\n"), Catch::Contains("parsing") && Catch::Contains("config.yaml"));
+    CHECK_THROWS_AS(load_text("docker: [unterminated\n"), ConfigError);
+}
+
+TEST_CASE("registries.d: use-sigstore-attachments takes YAML booleans as yaml.v3 does", "[registries.d]") {
+    const auto attachments = [](const std::string& value) {
+        return load_text("default-docker:\n  use-sigstore-attachments: " + value + "\n").default_docker->use_sigstore_attachments;
+    };
+    CHECK(attachments("true") == true);
+    CHECK(attachments("True") == true);
+    CHECK(attachments("false") == false);
+    CHECK(attachments("yes") == true);
+    CHECK(attachments("on") == true);
+    CHECK(attachments("off") == false);
+    CHECK(attachments("\"yes\"") == true);
+    CHECK_FALSE(attachments("null").has_value());
+    CHECK_FALSE(attachments("").has_value());
+    CHECK_THROWS_AS(attachments("\"true\""), ConfigError);
+    CHECK_THROWS_AS(attachments("1"), ConfigError);
+    CHECK_THROWS_AS(attachments("maybe"), ConfigError);
+    CHECK_THROWS_AS(attachments("[true]"), ConfigError);
+    // Scalars of any kind are strings for lookaside.
+    CHECK(load_text("default-docker:\n  lookaside: 42\n").default_docker->lookaside == "42");
+}
+
+TEST_CASE("registries.d: the most specific scope that sets a value wins", "[registries.d]") {
+    const auto config = load_text(
+        "default-docker:\n  lookaside: file:///default\n  use-sigstore-attachments: true\n"
+        "docker:\n"
+        "  '*.example.com':\n    lookaside: file:///wildcard\n"
+        "  registry.example.com:\n    lookaside: file:///host\n"
+        "  registry.example.com:5000:\n    lookaside: file:///host-port\n"
+        "  registry.example.com/ns:\n    lookaside: file:///ns\n    use-sigstore-attachments: false\n"
+        "  registry.example.com/ns/app:\n    lookaside: file:///repo\n"
+        "  registry.example.com/ns/app:v1:\n    lookaside: file:///identity\n"
+        "  registry.example.com/ns/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:\n"
+        "    lookaside: file:///digest\n"
+        "  other.example.com/ns/app:\n    use-sigstore-attachments: true\n"
+        "  other.example.com/ns:\n    lookaside: file:///other-ns\n");
+    CHECK(lookaside_for(config, "registry.example.com/ns/app:v1") == "file:///identity");
+    CHECK(signature_storage_for(config, ref("registry.example.com/ns/app:v1")).matched_scope ==
+          "docker namespace registry.example.com/ns/app:v1");
+    CHECK(lookaside_for(config, "registry.example.com/ns/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef") ==
+          "file:///digest");
+    CHECK(lookaside_for(config, "registry.example.com/ns/app:v2") == "file:///repo");
+    CHECK(lookaside_for(config, "registry.example.com/ns/other") == "file:///ns");
+    CHECK(lookaside_for(config, "registry.example.com/ns/deeper/app") == "file:///ns");
+    CHECK(lookaside_for(config, "registry.example.com/top") == "file:///host");
+    CHECK(lookaside_for(config, "registry.example.com:5000/top") == "file:///host-port");
+    CHECK(lookaside_for(config, "sub.example.com/x") == "file:///wildcard");
+    CHECK(lookaside_for(config, "example.com/x") == "file:///default");
+    // A host:port is not a child of the bare host, only of the wildcards.
+    CHECK(lookaside_for(config, "registry.example.com:6000/top") == "file:///wildcard");
+    // use-sigstore-attachments is looked up on its own, as c/image does.
+    CHECK_FALSE(signature_storage_for(config, ref("registry.example.com/ns/app:v1")).use_sigstore_attachments);
+    CHECK(signature_storage_for(config, ref("registry.example.com/top")).use_sigstore_attachments);
+    // A section that does not set lookaside does not stop the search (c/image's
+    // signatureTopLevel goes on to the parent namespaces).
+    const auto other = signature_storage_for(config, ref("other.example.com/ns/app:1"));
+    CHECK(other.lookaside == "file:///other-ns");
+    CHECK(other.use_sigstore_attachments);
+    CHECK(other.attachments_scope == "docker namespace other.example.com/ns/app");
+}
+
+TEST_CASE("registries.d: the built-in default lookaside", "[registries.d]") {
+    CHECK(builtin_default_lookaside(0, "/home/user") == "file:///var/lib/containers/sigstore");
+    CHECK(builtin_default_lookaside(1000, "/home/user") == "file:///home/user/.local/share/containers/sigstore");
+    CHECK(builtin_default_lookaside(1000, "/home/100%") == "file:///home/100%25/.local/share/containers/sigstore");
+    const auto storage = signature_storage_for(RegistriesDirectory{}, ref("busybox"));
+    CHECK(storage.lookaside == default_lookaside());
+    CHECK(storage.matched_scope == "built-in default");
+}
+
+// c/image docker/policyconfiguration/naming_test.go TestDockerReference.
+TEST_CASE("docker reference identity and namespaces", "[registries.d][naming]") {
+    const std::string digest = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const std::vector<std::pair<std::string, std::vector<std::string>>> cases{
+        {"example.com/ns/repo", {"example.com/ns/repo", "example.com/ns", "example.com", "*.com"}},
+        {"example.com/repo", {"example.com/repo", "example.com", "*.com"}},
+        {"localhost/ns/repo", {"localhost/ns/repo", "localhost/ns", "localhost"}},
+        {"localhost/repo", {"localhost/repo", "localhost"}},
+        {"notlocalhost/repo", {"docker.io/notlocalhost/repo", "docker.io/notlocalhost", "docker.io", "*.io"}},
+        {"docker.io/ns/repo", {"docker.io/ns/repo", "docker.io/ns", "docker.io", "*.io"}},
+        {"docker.io/library/repo", {"docker.io/library/repo", "docker.io/library", "docker.io", "*.io"}},
+        {"docker.io/repo", {"docker.io/library/repo", "docker.io/library", "docker.io", "*.io"}},
+        {"ns/repo", {"docker.io/ns/repo", "docker.io/ns", "docker.io", "*.io"}},
+        {"library/repo", {"docker.io/library/repo", "docker.io/library", "docker.io", "*.io"}},
+        {"repo", {"docker.io/library/repo", "docker.io/library", "docker.io", "*.io"}},
+        {"yet.another.example.com:8443/ns/repo",
+         {"yet.another.example.com:8443/ns/repo", "yet.another.example.com:8443/ns", "yet.another.example.com:8443",
+          "*.another.example.com", "*.example.com", "*.com"}},
+        {"localhost:5000/a/b/c", {"localhost:5000/a/b/c", "localhost:5000/a/b", "localhost:5000/a", "localhost:5000"}},
+        {"127.0.0.1:5000/app", {"127.0.0.1:5000/app", "127.0.0.1:5000", "*.0.0.1", "*.0.1", "*.1"}},
+    };
+    for (const auto& [name, expected] : cases) {
+        for (const std::string& suffix : {std::string(":tag"), digest}) {
+            INFO(name + suffix);
+            const auto parsed = parse_normalized_named(name + suffix);
+            CHECK(docker_reference_identity(parsed) == expected.front() + suffix);
+            CHECK(docker_reference_namespaces(parsed) == expected);
+        }
+    }
+    CHECK_THROWS_AS(docker_reference_identity(parse_normalized_named("busybox")), InvalidReferenceError);
+    CHECK_THROWS_WITH(docker_reference_identity(parse_normalized_named("busybox:notlatest" + digest)),
+                      Catch::Contains("both a tag and digest"));
+}
