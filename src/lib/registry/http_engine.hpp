@@ -13,7 +13,21 @@
 #include <string>
 #include <vector>
 
+#include "imgtrust/errors.hpp"
+
 namespace imgtrust::registry {
+
+// A transfer that failed below HTTP (DNS, connect, TLS, timeout, truncated or
+// oversize body). retryable() is false when repeating cannot help (oversize body,
+// too many redirects, invalid URL).
+class TransportError : public FetchError {
+public:
+    TransportError(const std::string& message, bool retryable) : FetchError(message), retryable_(retryable) {}
+    bool retryable() const noexcept { return retryable_; }
+
+private:
+    bool retryable_;
+};
 
 struct TlsSettings {
     bool verify = true;                 // false: do not check certificates (and allow http://)
@@ -23,11 +37,14 @@ struct TlsSettings {
 };
 
 struct HttpRequest {
-    std::string method = "GET";  // GET or HEAD
+    std::string method = "GET";  // GET, HEAD, or POST (with body: the OAuth2 token form)
     std::string url;
+    std::string body;                  // POST only
     std::vector<std::string> headers;  // "Name: value"; Authorization values are never logged
     std::size_t max_body_bytes = 4 * 1024 * 1024;  // exceeding it fails the request
-    bool follow_redirects = false;     // only for blob GETs; Authorization is never sent to another host
+    // Only for blob GETs: at most 5 hops, followed by the engine itself so that an
+    // Authorization header is dropped as soon as a hop leaves the original scheme://host:port.
+    bool follow_redirects = false;
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};
     TlsSettings tls;
 };
@@ -46,13 +63,14 @@ public:
     HttpEngine(const HttpEngine&) = delete;
     HttpEngine& operator=(const HttpEngine&) = delete;
 
-    // Queues the request; the future throws FetchError for transport failures
-    // (DNS, TLS, connection, timeout, oversize body, truncated body).
+    // Queues the request; the future throws TransportError for transport failures
+    // (DNS, TLS, connection, timeout, "response body exceeds N bytes", truncated body,
+    // too many redirects). Any HTTP status, including 4xx/5xx, is a response.
     std::future<HttpResponse> submit(HttpRequest request);
     // submit + wait.
     HttpResponse perform(HttpRequest request);
 
-    // Number of requests sent so far (for tests and benchmarks).
+    // Number of requests sent so far, each redirect hop counted (for tests and benchmarks).
     std::size_t requests_sent() const;
 
 private:

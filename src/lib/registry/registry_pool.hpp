@@ -3,6 +3,7 @@
 // Created once per SystemContext; thread-safe.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,23 +34,34 @@ public:
     virtual std::string get_blob(const std::string& digest, std::size_t max_bytes) = 0;
 };
 
+// Back-off between retries of one request (429, 5xx, transport errors): the
+// delay starts at `initial_delay` and doubles, a Retry-After header replaces
+// it, and no single wait exceeds `max_delay` (c/image: 2 s, doubling, 60 s).
+struct RetryPolicy {
+    std::chrono::milliseconds initial_delay{std::chrono::seconds(2)};
+    std::chrono::milliseconds max_delay{std::chrono::seconds(60)};
+};
+
 class RegistryPool {
 public:
-    explicit RegistryPool(const SystemContext& context);
+    explicit RegistryPool(const SystemContext& context, RetryPolicy retry = {});
     ~RegistryPool();
     RegistryPool(const RegistryPool&) = delete;
     RegistryPool& operator=(const RegistryPool&) = delete;
 
-    // A client for ref's repository (ref.domain / ref.path); cheap to create.
+    // A client for ref's repository (ref.domain / ref.path); cheap to create. Its
+    // requests share one deadline, context().timeout from now (--timeout is per image).
     std::unique_ptr<RepositoryClient> repository(const DockerReference& ref);
     HttpEngine& engine();
     const SystemContext& context() const;
 
-    // The pool of a context, created on first use and stored back in it when possible.
+    // context.pool when set, else a new pool for the context (the caller keeps it,
+    // e.g. by storing it in its own SystemContext, to share it across images).
     static std::shared_ptr<RegistryPool> for_context(const SystemContext& context);
 
+    struct Impl;  // internal: src/lib/registry/pool_state.hpp
+
 private:
-    struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 

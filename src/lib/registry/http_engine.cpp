@@ -1,0 +1,212 @@
+// The engine thread: takes queued transfers, drives the curl multi handle,
+// delivers each response (or TransportError) through its promise, and follows
+// redirects itself so that Authorization never reaches another host.
+#include "registry/http_engine.hpp"
+
+#include <atomic>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "registry/http_transfer.hpp"
+
+namespace imgtrust::registry {
+namespace {
+
+void initialise_curl_once() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string read_whole_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw TransportError("cannot read CA file " + path, false);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+// libcurl's own default CA bundle (CURLINFO_CAINFO), so extra CAs add to the system ones.
+std::string system_ca_bundle() {
+    std::string bundle;
+#if LIBCURL_VERSION_NUM >= 0x075400
+    CURL* probe = curl_easy_init();
+    char* path = nullptr;
+    if (probe && curl_easy_getinfo(probe, CURLINFO_CAINFO, &path) == CURLE_OK && path != nullptr) {
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream out;
+        out << in.rdbuf();
+        bundle = out.str();
+    }
+    if (probe) curl_easy_cleanup(probe);
+#endif
+    return bundle;
+}
+
+}  // namespace
+
+struct HttpEngine::Impl {
+    CURLM* multi = nullptr;
+    CURLSH* share = nullptr;
+    std::mutex queue_mutex;
+    std::deque<std::unique_ptr<Transfer>> queued;
+    bool stopping = false;
+    std::atomic<std::size_t> sent{0};
+    std::map<CURL*, std::unique_ptr<Transfer>> active;     // engine thread only
+    std::map<std::string, std::string> ca_bundles;         // engine thread only: joined CA paths -> PEM
+    std::optional<std::string> system_bundle;              // engine thread only
+    std::thread worker;
+
+    void run();
+    void start_queued();
+    void start(std::unique_ptr<Transfer> transfer);
+    void finish_completed();
+    void finish(CURL* easy, CURLcode code);
+    void fail_everything();
+    const std::string& ca_bundle_for(const TlsSettings& tls);
+};
+
+HttpEngine::HttpEngine() : impl_(std::make_unique<Impl>()) {
+    initialise_curl_once();
+    impl_->multi = curl_multi_init();
+    impl_->share = curl_share_init();
+    if (!impl_->multi || !impl_->share) throw FetchError("cannot initialise libcurl");
+    // Every easy handle lives on the engine thread, so the share needs no lock callbacks.
+    curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    // Connections are reused through the multi handle's own cache (all transfers use one multi).
+    curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    impl_->worker = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+HttpEngine::~HttpEngine() {
+    {
+        std::lock_guard lock(impl_->queue_mutex);
+        impl_->stopping = true;
+    }
+    curl_multi_wakeup(impl_->multi);
+    impl_->worker.join();
+    curl_multi_cleanup(impl_->multi);
+    curl_share_cleanup(impl_->share);
+}
+
+std::future<HttpResponse> HttpEngine::submit(HttpRequest request) {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->request = std::move(request);
+    auto future = transfer->promise.get_future();
+    {
+        std::lock_guard lock(impl_->queue_mutex);
+        if (impl_->stopping) throw TransportError("HTTP engine is shutting down", false);
+        impl_->queued.push_back(std::move(transfer));
+    }
+    curl_multi_wakeup(impl_->multi);
+    return future;
+}
+
+HttpResponse HttpEngine::perform(HttpRequest request) { return submit(std::move(request)).get(); }
+
+std::size_t HttpEngine::requests_sent() const { return impl_->sent.load(); }
+
+void HttpEngine::Impl::run() {
+    while (true) {
+        start_queued();
+        {
+            std::lock_guard lock(queue_mutex);
+            if (stopping) break;
+        }
+        int running = 0;
+        curl_multi_perform(multi, &running);
+        finish_completed();
+        curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+    }
+    fail_everything();
+}
+
+void HttpEngine::Impl::start_queued() {
+    std::deque<std::unique_ptr<Transfer>> batch;
+    {
+        std::lock_guard lock(queue_mutex);
+        if (stopping) return;
+        batch.swap(queued);
+    }
+    for (auto& transfer : batch) start(std::move(transfer));
+}
+
+void HttpEngine::Impl::start(std::unique_ptr<Transfer> transfer) {
+    try {
+        transfer->prepare(share, ca_bundle_for(transfer->request.tls));
+    } catch (...) {
+        transfer->promise.set_exception(std::current_exception());
+        return;
+    }
+    CURL* easy = transfer->easy;
+    if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
+        transfer->promise.set_exception(std::make_exception_ptr(TransportError("cannot start " + transfer->request.url, true)));
+        return;
+    }
+    ++sent;
+    active.emplace(easy, std::move(transfer));
+}
+
+void HttpEngine::Impl::finish_completed() {
+    int remaining = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &remaining)) {
+        if (message->msg == CURLMSG_DONE) finish(message->easy_handle, message->data.result);
+    }
+}
+
+void HttpEngine::Impl::finish(CURL* easy, CURLcode code) {
+    curl_multi_remove_handle(multi, easy);
+    auto node = active.extract(easy);
+    if (node.empty()) return;
+    std::unique_ptr<Transfer> transfer = std::move(node.mapped());
+    if (auto error = transfer->failure(code)) {
+        transfer->promise.set_exception(error);
+        return;
+    }
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer->response.status);
+    char* effective = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
+    transfer->response.effective_url = effective ? effective : transfer->request.url;
+    if (auto next = transfer->redirect_target()) {
+        if (transfer->redirects_followed >= max_redirect_hops) {
+            transfer->promise.set_exception(std::make_exception_ptr(TransportError(
+                transfer->request.method + " " + transfer->request.url + ": stopped after " +
+                    std::to_string(max_redirect_hops) + " redirects", false)));
+            return;
+        }
+        transfer->advance_to(*next);
+        start(std::move(transfer));
+        return;
+    }
+    transfer->promise.set_value(std::move(transfer->response));
+}
+
+void HttpEngine::Impl::fail_everything() {
+    const auto stopped = std::make_exception_ptr(TransportError("HTTP engine stopped", false));
+    for (auto& [easy, transfer] : active) {
+        curl_multi_remove_handle(multi, easy);
+        transfer->promise.set_exception(stopped);
+    }
+    active.clear();
+    std::lock_guard lock(queue_mutex);
+    for (auto& transfer : queued) transfer->promise.set_exception(stopped);
+    queued.clear();
+}
+
+const std::string& HttpEngine::Impl::ca_bundle_for(const TlsSettings& tls) {
+    static const std::string none;
+    if (!tls.verify || tls.ca_files.empty()) return none;
+    std::string key;
+    for (const auto& path : tls.ca_files) key += path + '\n';
+    auto found = ca_bundles.find(key);
+    if (found != ca_bundles.end()) return found->second;
+    if (!system_bundle) system_bundle = system_ca_bundle();
+    std::string bundle = *system_bundle;
+    for (const auto& path : tls.ca_files) bundle += "\n" + read_whole_file(path) + "\n";
+    return ca_bundles.emplace(key, std::move(bundle)).first->second;
+}
+
+}  // namespace imgtrust::registry

@@ -1,0 +1,173 @@
+#include "registry/http_transfer.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace imgtrust::registry {
+namespace {
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+std::string trim(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return "";
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
+bool is_authorization_header(const std::string& header) {
+    return lowercase(header.substr(0, header.find(':'))) == "authorization";
+}
+
+// Body bytes, refused beyond max_body_bytes: returning a short count aborts the transfer.
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+    auto* transfer = static_cast<Transfer*>(user);
+    const size_t length = size * count;
+    if (transfer->response.body.size() + length > transfer->request.max_body_bytes) {
+        transfer->body_too_large = true;
+        return 0;
+    }
+    transfer->response.body.append(data, length);
+    return length;
+}
+
+// Header lines; a new status line (1xx interim answers) starts the set afresh.
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+    auto* transfer = static_cast<Transfer*>(user);
+    const size_t length = size * count;
+    const std::string line(data, length);
+    if (line.rfind("HTTP/", 0) == 0) {
+        transfer->response.headers.clear();
+        return length;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+        transfer->response.headers[lowercase(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+    }
+    return length;
+}
+
+void set_tls_options(CURL* easy, const TlsSettings& tls, const std::string& ca_bundle) {
+    if (!tls.verify) {
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!ca_bundle.empty()) {
+        curl_blob blob{const_cast<char*>(ca_bundle.data()), ca_bundle.size(), CURL_BLOB_COPY};
+        curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);
+    }
+    if (tls.client_certificate) curl_easy_setopt(easy, CURLOPT_SSLCERT, tls.client_certificate->c_str());
+    if (tls.client_key) curl_easy_setopt(easy, CURLOPT_SSLKEY, tls.client_key->c_str());
+}
+
+void set_method_options(CURL* easy, const HttpRequest& request) {
+    if (request.method == "HEAD") {
+        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    } else if (request.method == "POST") {
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+        curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
+    }
+}
+
+}  // namespace
+
+std::string url_authority(const std::string& url) {
+    CURLU* handle = curl_url();
+    std::string authority;
+    if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+        char* scheme = nullptr;
+        char* host = nullptr;
+        char* port = nullptr;
+        if (curl_url_get(handle, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+            curl_url_get(handle, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+            curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+            authority = lowercase(scheme) + "://" + lowercase(host) + ":" + port;
+        }
+        curl_free(scheme);
+        curl_free(host);
+        curl_free(port);
+    }
+    curl_url_cleanup(handle);
+    return authority;
+}
+
+Transfer::~Transfer() {
+    if (easy) curl_easy_cleanup(easy);
+    curl_slist_free_all(header_list);
+}
+
+void Transfer::prepare(CURLSH* share, const std::string& ca_bundle) {
+    if (easy) curl_easy_cleanup(easy);
+    curl_slist_free_all(header_list);
+    header_list = nullptr;
+    response = HttpResponse{};
+    body_too_large = false;
+    error_buffer[0] = '\0';
+    if (original_authority.empty()) original_authority = url_authority(request.url);
+
+    easy = curl_easy_init();
+    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_SHARE, share);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "imgtrust/0.1");
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
+    for (const auto& header : request.headers) header_list = curl_slist_append(header_list, header.c_str());
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_list);
+    set_method_options(easy, request);
+    set_tls_options(easy, request.tls, ca_bundle);
+}
+
+std::exception_ptr Transfer::failure(CURLcode code) const {
+    const std::string where = request.method + " " + request.url;
+    if (body_too_large) {
+        return std::make_exception_ptr(TransportError(
+            where + ": response body exceeds " + std::to_string(request.max_body_bytes) + " bytes", false));
+    }
+    if (code == CURLE_OK) return nullptr;
+    const std::string detail = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
+    switch (code) {
+    case CURLE_PARTIAL_FILE:
+        return std::make_exception_ptr(TransportError(where + ": truncated response body (" + detail + ")", true));
+    case CURLE_OPERATION_TIMEDOUT:
+        return std::make_exception_ptr(TransportError(
+            where + ": timed out after " + std::to_string(request.timeout.count()) + " ms", true));
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return std::make_exception_ptr(TransportError(where + ": invalid URL (" + detail + ")", false));
+    default:
+        return std::make_exception_ptr(TransportError(where + ": " + detail, true));
+    }
+}
+
+std::optional<std::string> Transfer::redirect_target() const {
+    if (!request.follow_redirects) return std::nullopt;
+    const long status = response.status;
+    if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) return std::nullopt;
+    char* location = nullptr;
+    if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location) != CURLE_OK || location == nullptr) return std::nullopt;
+    return std::string(location);
+}
+
+void Transfer::advance_to(const std::string& next_url) {
+    ++redirects_followed;
+    if (response.status == 303 && request.method == "POST") request.method = "GET";
+    if (url_authority(next_url) != original_authority) {
+        std::erase_if(request.headers, is_authorization_header);
+    }
+    request.url = next_url;
+}
+
+}  // namespace imgtrust::registry

@@ -1,0 +1,59 @@
+// The shared state behind RegistryPool: per-host scheme, challenge and TLS
+// settings, per-repository credentials, and the bearer-token cache. Every
+// member function is thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "config/auth_file.hpp"
+#include "imgtrust/system_context.hpp"
+#include "registry/http_engine.hpp"
+#include "registry/protocol.hpp"
+#include "registry/registry_pool.hpp"
+
+namespace imgtrust::registry {
+
+struct HostState {
+    std::string endpoint_host;               // what URLs use: registry-1.docker.io for docker.io
+    TlsSettings tls;
+    std::optional<std::string> scheme;       // "https" or "http" once a request got an HTTP answer
+    std::optional<AuthChallenge> challenge;  // the last supported challenge the host sent
+};
+
+struct RegistryPool::Impl {
+    SystemContext context;  // a copy without `pool`, so the pool does not own itself
+    RetryPolicy retry;
+    HttpEngine engine;
+
+    std::mutex mutex;
+    std::map<std::string, HostState> hosts;                          // by reference host
+    std::map<std::string, config::CredentialLookup> credentials;     // by repository name
+    std::map<std::string, BearerToken> tokens;                       // by token_cache_key
+    std::map<std::string, std::shared_ptr<std::mutex>> token_fetches;  // one fetch per key at a time
+
+    Impl(const SystemContext& original, RetryPolicy policy);
+
+    void debug(const std::string& line) const;
+    // Reads certs.d on first use (ConfigError for an unpaired .cert/.key).
+    HostState host(const std::string& reference_host);
+    void remember_scheme(const std::string& reference_host, const std::string& scheme);
+    void remember_challenge(const std::string& reference_host, const AuthChallenge& challenge);
+    // Credentials for a repository name, looked up once (ConfigError for a bad auth file).
+    std::optional<config::Credentials> credentials_for(const std::string& repository_name);
+
+    std::optional<BearerToken> cached_token(const std::string& key);
+    void store_token(const std::string& key, const BearerToken& token);
+    void forget_token(const std::string& key);
+    std::shared_ptr<std::mutex> token_fetch_lock(const std::string& key);
+};
+
+// realm, service, scope and the user name: tokens never cross credentials.
+std::string token_cache_key(const AuthChallenge& challenge, const std::string& scope,
+                            const std::optional<config::Credentials>& credentials);
+
+}  // namespace imgtrust::registry

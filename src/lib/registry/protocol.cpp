@@ -1,0 +1,214 @@
+#include "registry/protocol.hpp"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+#include "imgtrust/errors.hpp"
+#include "util/bytes.hpp"
+
+namespace imgtrust::registry {
+namespace {
+
+std::string lowercase(std::string_view text) {
+    std::string result(text);
+    std::transform(result.begin(), result.end(), result.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return result;
+}
+
+void skip_spaces(std::string_view text, std::size_t& at) {
+    while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == ',')) ++at;
+}
+
+std::string read_token(std::string_view text, std::size_t& at) {
+    const std::size_t start = at;
+    while (at < text.size() && text[at] != ' ' && text[at] != '\t' && text[at] != ',' && text[at] != '=') ++at;
+    return std::string(text.substr(start, at - start));
+}
+
+std::string read_value(std::string_view text, std::size_t& at) {
+    if (at >= text.size() || text[at] != '"') return read_token(text, at);
+    std::string value;
+    for (++at; at < text.size() && text[at] != '"'; ++at) {
+        if (text[at] == '\\' && at + 1 < text.size()) ++at;
+        value += text[at];
+    }
+    if (at < text.size()) ++at;  // closing quote
+    return value;
+}
+
+// Parses "name=value" pairs until the next bare word (the next challenge's scheme).
+void read_parameters(std::string_view text, std::size_t& at, AuthChallenge& challenge) {
+    while (true) {
+        skip_spaces(text, at);
+        const std::size_t before = at;
+        std::string name = read_token(text, at);
+        if (name.empty() || at >= text.size() || text[at] != '=') {
+            at = before;
+            return;
+        }
+        ++at;
+        challenge.parameters[lowercase(name)] = read_value(text, at);
+    }
+}
+
+// RFC 3339 "2006-01-02T15:04:05[.frac](Z|±hh:mm)".
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& text) {
+    std::tm parts{};
+    int consumed = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &parts.tm_year, &parts.tm_mon, &parts.tm_mday,
+                    &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &consumed) != 6) {
+        return std::nullopt;
+    }
+    std::size_t at = static_cast<std::size_t>(consumed);
+    if (at < text.size() && text[at] == '.') {
+        for (++at; at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])); ++at) {
+        }
+    }
+    long offset_seconds = 0;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+        int hours = 0;
+        int minutes = 0;
+        if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &hours, &minutes) != 2) return std::nullopt;
+        offset_seconds = (text[at] == '-' ? -1 : 1) * (hours * 3600L + minutes * 60L);
+    } else if (at >= text.size() || (text[at] != 'Z' && text[at] != 'z')) {
+        return std::nullopt;
+    }
+    parts.tm_year -= 1900;
+    parts.tm_mon -= 1;
+    const std::time_t utc = ::timegm(&parts);
+    return std::chrono::system_clock::from_time_t(utc - offset_seconds);
+}
+
+// errcode's text for a code: "MANIFEST_UNKNOWN" -> "manifest unknown".
+std::string describe_code(std::string code) {
+    std::replace(code.begin(), code.end(), '_', ' ');
+    return lowercase(code);
+}
+
+}  // namespace
+
+std::vector<AuthChallenge> parse_www_authenticate(std::string_view header) {
+    std::vector<AuthChallenge> challenges;
+    std::size_t at = 0;
+    while (true) {
+        skip_spaces(header, at);
+        if (at >= header.size()) break;
+        AuthChallenge challenge;
+        challenge.scheme = lowercase(read_token(header, at));
+        if (challenge.scheme.empty()) {
+            ++at;  // a stray '=' or similar: skip it
+            continue;
+        }
+        read_parameters(header, at, challenge);
+        challenges.push_back(std::move(challenge));
+    }
+    return challenges;
+}
+
+std::optional<BearerToken> parse_bearer_token(std::string_view body, std::chrono::system_clock::time_point now) {
+    rapidjson::Document document;
+    document.Parse(body.data(), body.size());
+    if (document.HasParseError() || !document.IsObject()) return std::nullopt;
+    auto text = [&](const char* name) -> std::string {
+        auto found = document.FindMember(name);
+        return found != document.MemberEnd() && found->value.IsString() ? found->value.GetString() : "";
+    };
+    BearerToken token;
+    token.token = text("token");
+    if (token.token.empty()) token.token = text("access_token");
+    if (token.token.empty()) return std::nullopt;
+    long long lifetime = 0;
+    auto expires = document.FindMember("expires_in");
+    if (expires != document.MemberEnd() && expires->value.IsInt64()) lifetime = expires->value.GetInt64();
+    lifetime = std::max<long long>(lifetime, 60);
+    const auto issued = parse_rfc3339(text("issued_at")).value_or(now);
+    token.expires = issued + std::chrono::seconds(lifetime);
+    return token;
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
+                                                           std::chrono::system_clock::time_point now) {
+    if (value.empty()) return std::nullopt;
+    if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+        if (value.size() > 9) return std::nullopt;
+        return std::chrono::seconds(std::stol(value));
+    }
+    const std::time_t when = curl_getdate(value.c_str(), nullptr);
+    if (when == -1) return std::nullopt;
+    const auto delta = std::chrono::system_clock::from_time_t(when) - now;
+    if (delta <= std::chrono::system_clock::duration::zero()) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(delta);
+}
+
+RegistryErrorBody parse_registry_errors(std::string_view body) {
+    RegistryErrorBody result;
+    rapidjson::Document document;
+    document.Parse(body.data(), body.size());
+    if (document.HasParseError() || !document.IsObject()) return result;
+    auto errors = document.FindMember("errors");
+    if (errors == document.MemberEnd() || !errors->value.IsArray()) return result;
+    for (const auto& error : errors->value.GetArray()) {
+        if (!error.IsObject()) continue;
+        auto code = error.FindMember("code");
+        auto message = error.FindMember("message");
+        std::string code_text = code != error.MemberEnd() && code->value.IsString() ? code->value.GetString() : "UNKNOWN";
+        std::string part = describe_code(code_text);
+        if (message != error.MemberEnd() && message->value.IsString()) part += std::string(": ") + message->value.GetString();
+        result.codes.push_back(code_text);
+        if (!result.message.empty()) result.message += "; ";
+        result.message += part;
+        if (result.message.size() > 1000) {
+            result.message.resize(1000);
+            break;
+        }
+    }
+    return result;
+}
+
+std::string simplify_content_type(const std::string& value) {
+    std::string simplified = value.substr(0, value.find(';'));
+    const auto last = simplified.find_last_not_of(" \t");
+    simplified = last == std::string::npos ? "" : simplified.substr(0, last + 1);
+    return lowercase(simplified.substr(std::min(simplified.size(), simplified.find_first_not_of(" \t"))));
+}
+
+std::string percent_encode(std::string_view text) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string encoded;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            encoded += static_cast<char>(c);
+        } else {
+            encoded += '%';
+            encoded += hex[c >> 4];
+            encoded += hex[c & 15];
+        }
+    }
+    return encoded;
+}
+
+std::string compute_digest(std::string_view algorithm, std::string_view bytes) {
+    const EVP_MD* md = algorithm == "sha256" ? EVP_sha256()
+                     : algorithm == "sha384" ? EVP_sha384()
+                     : algorithm == "sha512" ? EVP_sha512()
+                                             : nullptr;
+    if (md == nullptr) throw FetchError("unsupported digest algorithm " + std::string(algorithm));
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), out, &length, md, nullptr) != 1) throw FetchError("digest computation failed");
+    return std::string(algorithm) + ":" + util::hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
+}
+
+bool digest_matches(std::string_view digest, std::string_view bytes) {
+    const auto colon = digest.find(':');
+    if (colon == std::string_view::npos) return false;
+    return compute_digest(digest.substr(0, colon), bytes) == digest;
+}
+
+}  // namespace imgtrust::registry

@@ -1,0 +1,184 @@
+#include "registry/repository_client.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+
+#include "registry/pool_state.hpp"
+#include "registry/request_runner.hpp"
+
+namespace imgtrust::registry {
+namespace {
+
+constexpr std::size_t max_manifest_bytes = 4 * 1024 * 1024;
+
+// c/image's DefaultRequestedManifestMIMETypes: schema1 is asked for too, so that it is recognised and refused.
+const char* const manifest_accept =
+    "Accept: application/vnd.oci.image.manifest.v1+json, "
+    "application/vnd.docker.distribution.manifest.v2+json, "
+    "application/vnd.docker.distribution.manifest.v1+prettyjws, "
+    "application/vnd.docker.distribution.manifest.v1+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json, "
+    "application/vnd.oci.image.index.v1+json";
+
+bool is_digest(const std::string& tag_or_digest) { return tag_or_digest.find(':') != std::string::npos; }
+
+std::string header(const HttpResponse& response, const std::string& name) {
+    auto found = response.headers.find(name);
+    return found == response.headers.end() ? "" : found->second;
+}
+
+// 404, or an error code that says the thing is unknown (c/image's isManifestUnknownError).
+bool is_not_found(const HttpResponse& response, const RegistryErrorBody& errors) {
+    if (response.status == 404) return true;
+    if (response.status < 400 || response.status >= 500) return false;
+    return std::any_of(errors.codes.begin(), errors.codes.end(), [](const std::string& code) {
+        return code == "MANIFEST_UNKNOWN" || code == "NAME_UNKNOWN" || code == "BLOB_UNKNOWN";
+    });
+}
+
+std::string describe_failure(const HttpResponse& response, const RegistryErrorBody& errors) {
+    std::string text = "HTTP status " + std::to_string(response.status);
+    return errors.message.empty() ? text : text + ": " + errors.message;
+}
+
+// The "mediaType" member, or schemaVersion 1 (schema1 carries no media type).
+struct ManifestShape {
+    std::string media_type;
+    bool schema1 = false;
+};
+ManifestShape inspect(const std::string& bytes) {
+    ManifestShape shape;
+    rapidjson::Document document;
+    document.Parse(bytes.data(), bytes.size());
+    if (document.HasParseError() || !document.IsObject()) return shape;
+    auto media = document.FindMember("mediaType");
+    if (media != document.MemberEnd() && media->value.IsString()) shape.media_type = media->value.GetString();
+    auto version = document.FindMember("schemaVersion");
+    shape.schema1 = version != document.MemberEnd() && version->value.IsInt() && version->value.GetInt() == 1;
+    return shape;
+}
+
+bool is_schema1_type(const std::string& media_type) {
+    return media_type == "application/vnd.docker.distribution.manifest.v1+json" ||
+           media_type == "application/vnd.docker.distribution.manifest.v1+prettyjws";
+}
+
+class RegistryRepositoryClient : public RepositoryClient {
+public:
+    RegistryRepositoryClient(RegistryPool::Impl& pool, const DockerReference& ref)
+        : name_(ref.name()),
+          path_(ref.path),
+          runner_(pool, ref.domain, ref.path, std::chrono::steady_clock::now() + pool.context.timeout) {}
+
+    FetchedManifest get_manifest(const std::string& tag_or_digest) override { return fetch_manifest(tag_or_digest); }
+
+    std::optional<FetchedManifest> find_manifest(const std::string& tag_or_digest) override {
+        try {
+            return fetch_manifest(tag_or_digest);
+        } catch (const NotFoundError&) {
+            return std::nullopt;
+        }
+    }
+
+    std::string get_blob(const std::string& digest, std::size_t max_bytes) override;
+
+private:
+    FetchedManifest fetch_manifest(const std::string& tag_or_digest);
+    void verify_manifest_digest(const std::string& tag_or_digest, const HttpResponse& response, const std::string& what);
+
+    std::string name_;
+    std::string path_;
+    RequestRunner runner_;
+};
+
+void require_valid_digest(const std::string& digest, const std::string& what) {
+    try {
+        validate_digest(digest);
+    } catch (const Error& error) {
+        throw FetchError(what + ": " + error.what());
+    }
+}
+
+FetchedManifest RegistryRepositoryClient::fetch_manifest(const std::string& tag_or_digest) {
+    const std::string what = "reading manifest " + tag_or_digest + " in " + name_;
+    if (is_digest(tag_or_digest)) require_valid_digest(tag_or_digest, what);
+    RegistryRequest request;
+    request.path = "/v2/" + path_ + "/manifests/" + tag_or_digest;
+    request.headers.push_back(manifest_accept);
+    request.max_body_bytes = max_manifest_bytes;
+    request.what = what;
+    const HttpResponse response = runner_.run(request);
+    if (response.status != 200) {
+        const RegistryErrorBody errors = parse_registry_errors(response.body);
+        if (is_not_found(response, errors)) throw NotFoundError(what + ": " + describe_failure(response, errors));
+        throw FetchError(what + ": " + describe_failure(response, errors));
+    }
+    verify_manifest_digest(tag_or_digest, response, what);
+    FetchedManifest manifest;
+    manifest.bytes = response.body;
+    manifest.digest = compute_digest("sha256", manifest.bytes);
+    manifest.media_type = simplify_content_type(header(response, "content-type"));
+    const ManifestShape shape = inspect(manifest.bytes);
+    if (is_schema1_type(manifest.media_type) || is_schema1_type(shape.media_type) || shape.schema1) {
+        throw FetchError(what + ": Docker schema1 manifests are not supported");
+    }
+    if (manifest.media_type.empty() || manifest.media_type == "text/plain" ||
+        manifest.media_type == "application/octet-stream") {
+        manifest.media_type = shape.media_type;
+    }
+    return manifest;
+}
+
+// A digest reference must name the bytes; for a tag, a Docker-Content-Digest
+// the registry sends must agree with them.
+void RegistryRepositoryClient::verify_manifest_digest(const std::string& tag_or_digest, const HttpResponse& response,
+                                                      const std::string& what) {
+    if (is_digest(tag_or_digest)) {
+        if (!digest_matches(tag_or_digest, response.body)) {
+            throw FetchError(what + ": manifest digest mismatch: the registry returned content with digest " +
+                             compute_digest(tag_or_digest.substr(0, tag_or_digest.find(':')), response.body));
+        }
+        return;
+    }
+    const std::string claimed = header(response, "docker-content-digest");
+    if (claimed.empty()) return;
+    try {
+        validate_digest(claimed);
+    } catch (const Error&) {
+        return;  // an algorithm we do not know: nothing to check it against
+    }
+    if (!digest_matches(claimed, response.body)) {
+        throw FetchError(what + ": manifest digest mismatch: Docker-Content-Digest is " + claimed + " but the content is " +
+                         compute_digest(claimed.substr(0, claimed.find(':')), response.body));
+    }
+}
+
+std::string RegistryRepositoryClient::get_blob(const std::string& digest, std::size_t max_bytes) {
+    const std::string what = "reading blob " + digest + " in " + name_;
+    require_valid_digest(digest, what);
+    RegistryRequest request;
+    request.path = "/v2/" + path_ + "/blobs/" + digest;
+    request.max_body_bytes = max_bytes;
+    request.follow_redirects = true;
+    request.what = what;
+    const HttpResponse response = runner_.run(request);
+    if (response.status != 200) {
+        const RegistryErrorBody errors = parse_registry_errors(response.body);
+        if (is_not_found(response, errors)) throw NotFoundError(what + ": " + describe_failure(response, errors));
+        throw FetchError(what + ": " + describe_failure(response, errors));
+    }
+    if (!digest_matches(digest, response.body)) {
+        throw FetchError(what + ": blob digest mismatch: the content has digest " +
+                         compute_digest(digest.substr(0, digest.find(':')), response.body));
+    }
+    return response.body;
+}
+
+}  // namespace
+
+std::unique_ptr<RepositoryClient> make_repository_client(RegistryPool::Impl& pool, const DockerReference& ref) {
+    return std::make_unique<RegistryRepositoryClient>(pool, ref);
+}
+
+}  // namespace imgtrust::registry

@@ -1,0 +1,231 @@
+#include "registry/request_runner.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <thread>
+
+#include "util/bytes.hpp"
+
+namespace imgtrust::registry {
+namespace {
+
+constexpr std::size_t max_token_body_bytes = 1024 * 1024;  // c/image's MaxAuthTokenBodySize
+
+std::string header(const HttpResponse& response, const std::string& name) {
+    auto found = response.headers.find(name);
+    return found == response.headers.end() ? "" : found->second;
+}
+
+std::string status_and_message(const HttpResponse& response) {
+    std::string text = "HTTP status " + std::to_string(response.status);
+    const std::string message = parse_registry_errors(response.body).message;
+    return message.empty() ? text : text + ": " + message;
+}
+
+std::optional<AuthChallenge> supported_challenge(const HttpResponse& response) {
+    for (const auto& challenge : parse_www_authenticate(header(response, "www-authenticate"))) {
+        if (challenge.scheme == "bearer" || challenge.scheme == "basic") return challenge;
+    }
+    return std::nullopt;
+}
+
+std::string parameter(const AuthChallenge& challenge, const std::string& name) {
+    auto found = challenge.parameters.find(name);
+    return found == challenge.parameters.end() ? "" : found->second;
+}
+
+// The URL without its query (the token request's query names the account).
+std::string without_query(const std::string& url) { return url.substr(0, url.find('?')); }
+
+}  // namespace
+
+RequestRunner::RequestRunner(RegistryPool::Impl& pool, std::string reference_host, std::string repository_path,
+                             std::chrono::steady_clock::time_point deadline)
+    : pool_(pool),
+      reference_host_(std::move(reference_host)),
+      repository_path_(std::move(repository_path)),
+      scope_("repository:" + repository_path_ + ":pull"),
+      deadline_(deadline) {}
+
+std::chrono::milliseconds RequestRunner::remaining() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now());
+}
+
+void RequestRunner::wait(std::chrono::milliseconds delay, const std::string& why) {
+    if (delay >= remaining()) {
+        throw FetchError(why + "; giving up: the next retry would pass the --timeout deadline");
+    }
+    pool_.debug(why + ": retrying in " + std::to_string(delay.count()) + " ms");
+    std::this_thread::sleep_for(delay);
+}
+
+// Retries transport errors, 429 and 5xx up to --retry-times, honouring Retry-After.
+static HttpResponse retrying(RegistryPool::Impl& pool, const std::function<HttpResponse()>& attempt,
+                             const std::string& what, const std::function<void(std::chrono::milliseconds, const std::string&)>& wait) {
+    auto delay = pool.retry.initial_delay;
+    for (int attempt_number = 0;; ++attempt_number) {
+        const bool can_retry = attempt_number < pool.context.retry_times;
+        HttpResponse response;
+        try {
+            response = attempt();
+        } catch (const TransportError& error) {
+            if (!error.retryable() || !can_retry) throw FetchError(what + ": " + error.what());
+            wait(delay, what + ": " + error.what());
+            delay = std::min(delay * 2, pool.retry.max_delay);
+            continue;
+        }
+        if (response.status != 429 && response.status < 500) return response;
+        if (!can_retry) {
+            throw FetchError(what + ": " + status_and_message(response) + " (after " + std::to_string(attempt_number + 1) +
+                             " attempt" + (attempt_number == 0 ? "" : "s") + ")");
+        }
+        const auto after = parse_retry_after(header(response, "retry-after"), std::chrono::system_clock::now());
+        wait(std::min(after.value_or(delay), pool.retry.max_delay), what + ": HTTP status " + std::to_string(response.status));
+        delay = std::min(delay * 2, pool.retry.max_delay);
+    }
+}
+
+HttpResponse RequestRunner::run(const RegistryRequest& request) {
+    std::string token_key;
+    auto authorization_value = authorization(token_key);
+    for (int round = 0;; ++round) {
+        HttpResponse response = run_with_retries(request, authorization_value);
+        if (response.status != 401) return response;
+        const auto challenge = supported_challenge(response);
+        const std::string message = parse_registry_errors(response.body).message;
+        const std::string failure = request.what + ": authentication required" + (message.empty() ? "" : " (" + message + ")");
+        if (round > 0 || !challenge) throw FetchError(failure);
+        if (!token_key.empty()) pool_.forget_token(token_key);
+        pool_.remember_challenge(reference_host_, *challenge);
+        pool_.debug(reference_host_ + " asks for " + challenge->scheme + " authentication");
+        authorization_value = authorization(token_key);
+        if (challenge->scheme == "basic" && !authorization_value) throw FetchError(failure + ": no credentials for " + reference_host_);
+    }
+}
+
+HttpResponse RequestRunner::run_with_retries(const RegistryRequest& request, const std::optional<std::string>& authorization) {
+    return retrying(pool_, [&] { return exchange(request, authorization); }, request.what,
+                    [this](std::chrono::milliseconds delay, const std::string& why) { wait(delay, why); });
+}
+
+HttpResponse RequestRunner::exchange(const RegistryRequest& request, const std::optional<std::string>& authorization) {
+    const HostState host = pool_.host(reference_host_);
+    const std::string tail = "://" + host.endpoint_host + request.path;
+    if (host.scheme) return send_once(*host.scheme + tail, request, authorization);
+    try {
+        HttpResponse response = send_once("https" + tail, request, authorization);
+        pool_.remember_scheme(reference_host_, "https");
+        return response;
+    } catch (const TransportError& error) {
+        // c/image pings https, then http when TLS verification is off; we do it on the first real request.
+        if (host.tls.verify || !error.retryable()) throw;
+        pool_.debug("https failed for " + host.endpoint_host + " (" + error.what() + "), trying http");
+    }
+    HttpResponse response = send_once("http" + tail, request, authorization);
+    pool_.remember_scheme(reference_host_, "http");
+    return response;
+}
+
+HttpResponse RequestRunner::send_once(const std::string& url, const RegistryRequest& request,
+                                      const std::optional<std::string>& authorization) {
+    const auto left = remaining();
+    if (left.count() <= 0) throw FetchError(request.what + ": timed out (--timeout)");
+    HttpRequest http;
+    http.method = request.method;
+    http.url = url;
+    http.headers = request.headers;
+    http.headers.push_back("Docker-Distribution-API-Version: registry/2.0");
+    if (authorization) http.headers.push_back("Authorization: " + *authorization);
+    http.max_body_bytes = request.max_body_bytes;
+    http.follow_redirects = request.follow_redirects;
+    http.timeout = std::min(pool_.context.request_timeout, left);
+    http.tls = pool_.host(reference_host_).tls;
+    try {
+        HttpResponse response = pool_.engine.perform(std::move(http));
+        const bool redirected = !response.effective_url.empty() && response.effective_url != url;
+        pool_.debug(request.method + " " + without_query(url) + " → " + std::to_string(response.status) +
+                    (redirected ? " (redirected to " + without_query(response.effective_url) + ")" : ""));
+        return response;
+    } catch (const TransportError& error) {
+        pool_.debug(request.method + " " + without_query(url) + " → " + error.what());
+        throw;
+    }
+}
+
+std::optional<std::string> RequestRunner::authorization(std::string& token_key) {
+    token_key.clear();
+    const HostState host = pool_.host(reference_host_);
+    if (!host.challenge) return std::nullopt;
+    const auto credentials = pool_.credentials_for(reference_host_ + "/" + repository_path_);
+    if (host.challenge->scheme == "basic") {
+        if (!credentials || credentials->username.empty()) return std::nullopt;
+        return "Basic " + util::base64_encode(credentials->username + ":" + credentials->password);
+    }
+    const std::string key = token_cache_key(*host.challenge, scope_, credentials);
+    token_key = key;
+    const std::string realm = parameter(*host.challenge, "realm");
+    if (auto cached = pool_.cached_token(key)) {
+        pool_.debug("Using cached token for " + scope_ + " from " + without_query(realm));
+        return "Bearer " + cached->token;
+    }
+    const auto fetch_lock = pool_.token_fetch_lock(key);
+    std::lock_guard lock(*fetch_lock);
+    if (auto cached = pool_.cached_token(key)) {  // another thread fetched it meanwhile
+        pool_.debug("Using cached token for " + scope_ + " from " + without_query(realm));
+        return "Bearer " + cached->token;
+    }
+    const BearerToken token = fetch_token(*host.challenge, credentials);
+    pool_.store_token(key, token);
+    return "Bearer " + token.token;
+}
+
+BearerToken RequestRunner::fetch_token(const AuthChallenge& challenge, const std::optional<config::Credentials>& credentials) {
+    const std::string realm = parameter(challenge, "realm");
+    const std::string what = "requesting bearer token from " + without_query(realm);
+    if (realm.rfind("https://", 0) != 0 && realm.rfind("http://", 0) != 0) {
+        throw FetchError("invalid or missing realm in the bearer auth challenge of " + reference_host_);
+    }
+    std::string query;
+    auto add = [&query](const std::string& name, const std::string& value) {
+        query += (query.empty() ? "" : "&") + name + "=" + percent_encode(value);
+    };
+    const bool oauth = credentials && !credentials->identity_token.empty();
+    if (!oauth && credentials && !credentials->username.empty()) add("account", credentials->username);
+    if (!parameter(challenge, "service").empty()) add("service", parameter(challenge, "service"));
+    add("scope", scope_);
+    HttpRequest http;
+    http.max_body_bytes = max_token_body_bytes;
+    http.tls = pool_.host(reference_host_).tls;
+    if (oauth) {
+        add("grant_type", "refresh_token");
+        add("refresh_token", credentials->identity_token);
+        add("client_id", "containers/image");
+        http.method = "POST";
+        http.url = realm;
+        http.body = query;
+        http.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+    } else {
+        http.url = realm + (realm.find('?') == std::string::npos ? "?" : "&") + query;
+        if (credentials && !credentials->username.empty() && !credentials->password.empty()) {
+            http.headers.push_back("Authorization: Basic " + util::base64_encode(credentials->username + ":" + credentials->password));
+        }
+    }
+    const HttpResponse response = retrying(pool_, [&] {
+        const auto left = remaining();
+        if (left.count() <= 0) throw FetchError(what + ": timed out (--timeout)");
+        HttpRequest attempt = http;
+        attempt.timeout = std::min(pool_.context.request_timeout, left);
+        HttpResponse answer = pool_.engine.perform(std::move(attempt));
+        pool_.debug(http.method + " " + without_query(realm) + " → " + std::to_string(answer.status) + " (token for " + scope_ + ")");
+        return answer;
+    }, what, [this](std::chrono::milliseconds delay, const std::string& why) { wait(delay, why); });
+    if (response.status == 401 || response.status == 403) {
+        throw FetchError(what + ": authentication required (" + status_and_message(response) + ")");
+    }
+    if (response.status != 200) throw FetchError(what + ": " + status_and_message(response));
+    auto token = parse_bearer_token(response.body, std::chrono::system_clock::now());
+    if (!token) throw FetchError(what + ": the answer carries no token");
+    return *token;
+}
+
+}  // namespace imgtrust::registry
