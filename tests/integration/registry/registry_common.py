@@ -33,10 +33,11 @@ def run_imgtrust(binary, policy_path, image, registries_d=None, extra=(), timeou
         command += ["--policy", policy_path]
     if registries_d:
         command += ["--registries.d", registries_d]
-    if not any(option.startswith("--tls-verify") or option.startswith("--cert-dir") for option in extra):
+    remote = image.startswith("docker://")
+    if remote and not any(option.startswith(("--tls-verify", "--cert-dir")) for option in extra):
         command.append("--tls-verify=false")
     command += list(extra) + [image]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    completed = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=timeout, env=env)
     return common.ImgtrustResult(completed.returncode, completed.stdout, completed.stderr)
 
 

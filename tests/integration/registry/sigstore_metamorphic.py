@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""Sigstore metamorphic suite: imgtrust's verdict on docker://X equals its verdict
+on dir:D, where D is `skopeo copy docker://X dir:D` with use-sigstore-attachments.
+
+Debian's skopeo can neither make nor check sigstore signatures, but it copies
+sha256-<hex>.sig attachments into signature-N files; so the registry path
+(manifest, attachment manifest, payload blobs) must reach the same verdict as the
+local engine on the copy. Signatures are written by push_sigstore_attachment.py.
+A docker:// image has a docker reference and a dir: image has none, so policies
+are `default`-only and use identities that treat both alike (exactReference,
+exactRepository), or cases where the crypto or the digest decides. Each case also
+names the verdict both must reach. Prints "N/M agree".
+
+Usage: sigstore_metamorphic.py --imgtrust BIN [--filter TEXT] [--verbose]
+"""
+import json
+import os
+import shutil
+
+import harness
+import publish
+import registry_common as rc
+from sigstore_metamorphic_cases import build_cases, publish_subjects
+
+common = rc.common
+
+
+class World:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.registry = harness.Registry(workdir, "plain")
+        self.host = self.registry.host
+        self.registries_d = publish.write_registries_d(os.path.join(workdir, "registries.d"),
+                                                       {self.host: {"use-sigstore-attachments": True}})
+        self.copies = {}
+
+    def ref(self, repository, tag_or_digest="v1"):
+        return "docker://%s/%s%s" % (self.host, repository, publish.reference_suffix(tag_or_digest))
+
+    def name(self, repository, tag=None):
+        return "%s/%s%s" % (self.host, repository, ":" + tag if tag else "")
+
+    def copy_to_dir(self, image, copy_all):
+        """skopeo copy IMAGE dir:… (attachments become signature-N files), once per image."""
+        key = (image, copy_all)
+        if key not in self.copies:
+            destination = os.path.join(self.workdir, "copy-%d" % len(self.copies))
+            completed = publish.skopeo_copy_to_dir(image, destination, self.registries_d,
+                                                   src_options=["--all"] if copy_all else [])
+            if completed.returncode != 0:
+                raise RuntimeError("skopeo copy %s: %s" % (image, completed.stderr.strip()))
+            self.copies[key] = destination
+        return self.copies[key]
+
+
+def check_case(arguments, world, case):
+    local = world.copy_to_dir(case.image, case.copy_all)
+    policy_path = common.write_policy(world.workdir, "case", case.policy)
+    remote = rc.run_imgtrust(arguments.imgtrust, policy_path, case.image, world.registries_d, case.options)
+    copied = rc.run_imgtrust(arguments.imgtrust, policy_path, "dir:" + local, None, case.options)
+    problems = []
+    if remote.verdict != copied.verdict:
+        problems.append("docker:// %s but dir: copy %s: docker: %s; dir: %s" % (
+            remote.verdict, copied.verdict, remote.text()[-400:], copied.text()[-300:]))
+    if copied.verdict != case.expect:
+        problems.append("dir: copy %s, the case expects %s: %s" % (copied.verdict, case.expect, copied.text()[-400:]))
+    if remote.verdict != case.expect:
+        problems.append("docker:// %s, the case expects %s: %s" % (remote.verdict, case.expect, remote.text()[-400:]))
+    if remote.verdict in ("accepted", "rejected") and copied.verdict == remote.verdict:
+        problems += same_digest_problems(remote, copied)
+    if case.signature_count is not None:
+        problems += signature_count_problems(local, case)
+    return problems, "docker:// %s, dir: %s" % (remote.verdict, copied.verdict)
+
+
+def same_digest_problems(remote, copied):
+    try:
+        digests = [json.loads(r.stdout)["images"][0].get("manifestDigest") for r in (remote, copied)]
+    except (ValueError, KeyError, IndexError):
+        return ["--output json is not the documented shape"]
+    return [] if digests[0] == digests[1] else ["verified digests differ: docker %s, dir %s" % tuple(digests)]
+
+
+def signature_count_problems(local, case):
+    """The copy must hold as many signatures as were pushed (else skopeo did not copy them)."""
+    found = sorted(name for name in os.listdir(local) if "signature-" in name)
+    if len(found) != case.signature_count:
+        return ["the dir: copy holds %d signature files (%s), the case pushed %d"
+                % (len(found), ", ".join(found), case.signature_count)]
+    return []
+
+
+def main():
+    arguments = rc.parse_arguments(__doc__.splitlines()[0])
+    workdir = harness.make_workdir()
+    world = None
+    try:
+        world = World(workdir)
+        publish_subjects(world)
+        cases = [case for case in build_cases(world) if arguments.filter in case.name]
+        failures = []
+        for case in cases:
+            problems, note = check_case(arguments, world, case)
+            if arguments.verbose or problems:
+                print("%-55s %s" % (case.name, note))
+            failures += ["%s: %s" % (case.name, problem) for problem in problems]
+        common.finish("registry sigstore metamorphic", len(cases), failures, "agree")
+    finally:
+        if world:
+            world.registry.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
