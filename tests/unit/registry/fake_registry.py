@@ -8,7 +8,8 @@ Prints "PORT <n>" on stdout once listening. Controlled over HTTP:
 A route's responses are used in order; the last one repeats. A response is
 {"status", "headers", "body" | "body_b64", "delay" (seconds before answering),
  "truncate" (announce 100 more bytes than sent, then close)}.
-auth: {"type": "bearer", "realm", "service", "token", "expires_in", "users": {u: p}}
+auth: {"type": "bearer", "realm", "service", "token", "issued_token" (what /token
+   hands out, default "token"), "expires_in", "issued_at", "users": {u: p}}
    or {"type": "basic", "users": {u: p}}; it guards /v2/ paths. The bearer
 token endpoint is /token on this server (anonymous unless "users" is set).
 """
@@ -124,7 +125,9 @@ class Handler(BaseHTTPRequestHandler):
         if users is not None and basic_user(self.headers.get("Authorization"), users) is None:
             return self.send(401, {"Content-Type": "application/json"},
                              json.dumps({"errors": [{"code": "UNAUTHORIZED", "message": "bad credentials"}]}).encode())
-        answer = {"token": auth["token"], "expires_in": auth.get("expires_in", 300)}
+        answer = {"token": auth.get("issued_token", auth["token"]), "expires_in": auth.get("expires_in", 300)}
+        if "issued_at" in auth:
+            answer["issued_at"] = auth["issued_at"]
         self.send(200, {"Content-Type": "application/json"}, json.dumps(answer).encode())
 
     def next_response(self, path):
@@ -147,14 +150,20 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # refused TLS handshakes and aborted clients are expected in these tests
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--client-ca")
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), Handler)
     if args.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.tls_cert, args.tls_key)
