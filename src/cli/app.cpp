@@ -13,6 +13,7 @@ int run(int argc, char** argv) {
     const std::vector<std::pair<std::string, CommandAction>> commands{
         {"verify", register_verify_command(app)},
         {"policy", register_policy_command(app)},
+        {"validate", register_validate_command(app)},
     };
     try {
         app.parse(argc, argv);

@@ -1,0 +1,192 @@
+// imgtrust validate: hangar-compatible batch validation of an image list
+// (`hangar sign validate`), checking every image's index and selected
+// platforms against sigstore keys or a policy file, concurrently.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/progress.hpp"
+#include "imgtrust/errors.hpp"
+#include "registry/registry_pool.hpp"
+#include "validate/batch_runner.hpp"
+#include "validate/duration.hpp"
+#include "validate/image_validator.hpp"
+#include "validate/report_writer.hpp"
+#include "validate/validation_policy.hpp"
+
+namespace imgtrust::cli {
+namespace {
+
+struct ValidateOptions {
+    std::string list_file;
+    validate::TrustOptions trust;
+    validate::ReferenceOverrides overrides;
+    std::vector<std::string> architectures{"amd64", "arm64"};
+    std::vector<std::string> oses{"linux"};
+    bool validate_manifest_index = true;
+    int jobs = 4;
+    std::string timeout = "10m";
+    bool tls_verify = true;
+    std::string authfile, cert_dir, registries_d;
+    int retry_times = 3;
+    bool debug = false;
+    std::string failed_file = "sign-failed.txt";
+    std::string report_file = "sign-validate-report.[FORMAT]";
+    std::string format = "json";
+    bool auto_yes = false;
+};
+
+// An output file written next to its final name and renamed into place at
+// the end, so that `-f sign-failed.txt -o sign-failed.txt` reads the old list
+// while writing the new one, and a failed run leaves old files untouched.
+class StagedOutput {
+public:
+    explicit StagedOutput(std::string path) : path_(std::move(path)), staging_(path_ + ".tmp-" + std::to_string(getpid())) {
+        out_.open(staging_, std::ios::binary | std::ios::trunc);
+        if (!out_) throw ConfigError("cannot write " + staging_);
+    }
+    ~StagedOutput() {
+        if (!committed_) std::remove(staging_.c_str());
+    }
+    std::ostream& stream() { return out_; }
+    void commit() {
+        out_.close();
+        if (!out_ || std::rename(staging_.c_str(), path_.c_str()) != 0) throw ConfigError("cannot write " + path_);
+        committed_ = true;
+    }
+
+private:
+    std::string path_, staging_;
+    std::ofstream out_;
+    bool committed_ = false;
+};
+
+std::string report_path(const ValidateOptions& options) {
+    std::string path = options.report_file;
+    const std::string placeholder = "[FORMAT]";
+    if (auto at = path.find(placeholder); at != std::string::npos) path.replace(at, placeholder.size(), options.format);
+    return path;
+}
+
+SystemContext make_system_context(const ValidateOptions& options, ValidateProgress& progress) {
+    SystemContext system;
+    if (!options.authfile.empty()) system.auth_file = options.authfile;
+    if (!options.cert_dir.empty()) system.cert_dir = options.cert_dir;
+    if (!options.registries_d.empty()) system.registries_d = options.registries_d;
+    system.tls_verify = options.tls_verify;
+    system.force_sigstore_attachments = true;  // hangar mode: cosign attachments are always read
+    system.retry_times = options.retry_times;
+    system.timeout = validate::parse_go_duration(options.timeout);
+    if (system.timeout.count() > 0 && system.timeout < system.request_timeout) system.request_timeout = system.timeout;
+    if (system.timeout.count() == 0) system.timeout = std::chrono::hours(24 * 365);  // 0: no limit
+    if (options.debug)
+        system.debug_log = [&progress](const std::string& line) {
+            const std::string& label = validate::current_job_label();
+            progress.print_line("DEBU [" + (label.empty() ? std::string("-") : label) + "] " + line);
+        };
+    system.pool = registry::RegistryPool::for_context(system);
+    return system;
+}
+
+validate::ReportHeader report_header(const ValidateOptions& options, const Policy& policy) {
+    return {policy.source, options.architectures, options.oses, options.validate_manifest_index,
+            options.overrides.registry, options.overrides.project};
+}
+
+std::size_t count_list_entries(const std::string& path) {
+    if (path == "-") return 0;
+    std::ifstream in(path, std::ios::binary);
+    return validate::count_entries(in);
+}
+
+int run_validate(const ValidateOptions& options) {
+    validate::validate_overrides(options.overrides);
+    const std::string report_file = report_path(options);
+    if (std::filesystem::exists(report_file) && !options.auto_yes)
+        throw ConfigError("report file " + report_file + " already exists; use -y/--auto-yes to overwrite it");
+    std::ifstream list_stream;
+    if (options.list_file != "-") {
+        list_stream.open(options.list_file, std::ios::binary);
+        if (!list_stream) throw ConfigError("cannot read image list " + options.list_file);
+    }
+    std::istream& list = options.list_file == "-" ? std::cin : list_stream;
+    if (options.trust.insecure_policy)
+        std::cerr << "WARN --insecure-policy: accepting every image without checking any signature\n";
+    const Policy policy = validate::build_validation_policy(options.trust);
+
+    ValidateProgress progress(std::cerr, count_list_entries(options.list_file), isatty(STDERR_FILENO) == 1);
+    EvaluationOptions evaluation;
+    evaluation.system = make_system_context(options, progress);
+    evaluation.debug_log = evaluation.system.debug_log;
+    if (options.debug) progress.print_line("DEBU [-] policy: " + policy.source);
+
+    validate::ValidatorSettings settings{{options.architectures, options.oses}, options.validate_manifest_index,
+                                         options.overrides, evaluation.system.timeout};
+    std::vector<std::unique_ptr<validate::ImageValidator>> validators;
+    for (int i = 0; i < options.jobs; ++i)
+        validators.push_back(std::make_unique<validate::ImageValidator>(policy, settings, evaluation));
+
+    StagedOutput failed(options.failed_file);
+    StagedOutput report(report_file);
+    auto writer = validate::make_report_writer(options.format, report.stream());
+    writer->begin(report_header(options, policy));
+    validate::ReportSummary summary;
+    validate::ImageListReader reader(list);
+    validate::BatchCallbacks callbacks;
+    callbacks.check = [&validators](std::size_t worker, const validate::ListEntry& entry, std::size_t sequence) {
+        return validators[worker]->check(entry, sequence);
+    };
+    callbacks.on_finished = [&progress](const validate::ImageReport& r) { progress.image_finished(r); };
+    callbacks.on_in_order = [&](const validate::ImageReport& r) {
+        summary.add(r);
+        writer->write(r);
+        if (!r.passed) failed.stream() << r.input_line << "\n";
+    };
+    validate::run_batch(reader, {static_cast<std::size_t>(options.jobs), 0}, callbacks);
+    writer->end(summary);
+    failed.commit();
+    report.commit();
+    progress.finish(summary);
+    std::cerr << "Report: " << report_file << "; failed images: " << options.failed_file << "\n";
+    return summary.failed ? exit_rejected : exit_accepted;
+}
+
+}  // namespace
+
+CommandAction register_validate_command(CLI::App& app) {
+    auto o = std::make_shared<ValidateOptions>();
+    CLI::App* cmd = app.add_subcommand("validate", "Validate the signatures of every image in a list (hangar sign validate)");
+    cmd->add_option("-f,--file", o->list_file, "Image list: one reference per line (# and // comments), - for stdin")->required();
+    cmd->add_option("-p,--sigstore-pubkey,-k,--key", o->trust.key_paths, "Sigstore public key file (repeatable: any of them)");
+    cmd->add_option("--exact-repository", o->trust.exact_repository, "Accept signatures naming this repository (mirrored images)");
+    cmd->add_flag("--match-repository", o->trust.match_repository, "Accept signatures naming the image's repository (cosign identities)");
+    cmd->add_option("--policy", o->trust.policy_path, "Use this containers-policy.json instead of keys");
+    cmd->add_flag("--insecure-policy", o->trust.insecure_policy, "Accept every image without checking signatures (insecure)");
+    cmd->add_option("--registry", o->overrides.registry, "Override every image's registry host");
+    cmd->add_option("--project", o->overrides.project, "Override every image's project (first path component)");
+    cmd->add_option("-a,--arch", o->architectures, "Platform architectures to check (comma separated)")->delimiter(',')->capture_default_str();
+    cmd->add_option("--os", o->oses, "Platform OSes to check (comma separated)")->delimiter(',')->capture_default_str();
+    cmd->add_option("--validate-manifest-index", o->validate_manifest_index, "Also check the signature of a manifest list/index")
+        ->capture_default_str();
+    cmd->add_option("-j,--jobs", o->jobs, "Images checked at once (1-64)")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--timeout", o->timeout, "Time limit per image (Go duration, 0 = none)")->capture_default_str();
+    cmd->add_option("--tls-verify", o->tls_verify, "Require HTTPS and verify certificates")->capture_default_str();
+    cmd->add_option("--authfile", o->authfile, "Path of the authentication file (containers-auth.json)");
+    cmd->add_option("--cert-dir", o->cert_dir, "Directory of certificates (*.crt, *.cert, *.key) for the registry");
+    cmd->add_option("--registries.d", o->registries_d, "Directory of registries.d configuration");
+    cmd->add_option("--retry-times", o->retry_times, "Retries on 429/5xx/transport errors")->check(CLI::Range(0, 20))->capture_default_str();
+    cmd->add_flag("--debug", o->debug, "Log each decision and request to stderr, prefixed by job and image");
+    cmd->add_option("-o,--failed", o->failed_file, "File for the failed images, one list line each")->capture_default_str();
+    cmd->add_option("-r,--report", o->report_file, "Report file")->capture_default_str();
+    cmd->add_option("--format", o->format, "Report format")->check(CLI::IsMember({"json", "yaml", "csv"}))->capture_default_str();
+    cmd->add_flag("-y,--auto-yes", o->auto_yes, "Overwrite an existing report file");
+    return [o]() -> int { return run_validate(*o); };
+}
+
+}  // namespace imgtrust::cli

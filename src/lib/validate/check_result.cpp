@@ -1,0 +1,54 @@
+#include "validate/check_result.hpp"
+
+namespace imgtrust::validate {
+
+const char* status_name(CheckStatus status) {
+    switch (status) {
+        case CheckStatus::verified: return "verified";
+        case CheckStatus::unsigned_image: return "unsigned";
+        case CheckStatus::invalid_signature: return "invalid-signature";
+        case CheckStatus::identity_mismatch: return "identity-mismatch";
+        case CheckStatus::untrusted_key: return "untrusted-key";
+        case CheckStatus::rejected: return "rejected";
+        case CheckStatus::fetch_error: return "fetch-error";
+        case CheckStatus::skipped_by_filter: return "skipped-by-filter";
+        case CheckStatus::invalid_reference: return "invalid-reference";
+    }
+    return "unknown";
+}
+
+bool status_fails(CheckStatus status) {
+    return status != CheckStatus::verified && status != CheckStatus::skipped_by_filter;
+}
+
+const char* kind_name(ManifestCheck::Kind kind) {
+    switch (kind) {
+        case ManifestCheck::Kind::image: return "image";
+        case ManifestCheck::Kind::index: return "index";
+        case ManifestCheck::Kind::platform: return "platform";
+    }
+    return "image";
+}
+
+void finish_image_report(ImageReport& report) {
+    if (!report.error.empty() && report.manifests.empty()) {
+        report.passed = false;
+        if (report.status == CheckStatus::verified) report.status = CheckStatus::fetch_error;
+        return;
+    }
+    bool any_verified = false;
+    for (const auto& manifest : report.manifests) {
+        if (status_fails(manifest.status)) {
+            report.passed = false;
+            report.status = manifest.status;
+            return;
+        }
+        any_verified = any_verified || manifest.status == CheckStatus::verified;
+    }
+    // As hangar: an image whose platforms were all filtered out is skipped, not failed.
+    report.passed = true;
+    report.status = any_verified ? CheckStatus::verified : CheckStatus::skipped_by_filter;
+    if (!any_verified && report.error.empty()) report.error = "no manifest was selected by --arch/--os, so nothing was checked";
+}
+
+}  // namespace imgtrust::validate

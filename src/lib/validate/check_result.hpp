@@ -1,0 +1,67 @@
+// What `imgtrust validate` records for each list entry: every manifest checked
+// (the index and each selected platform, or the single manifest), with an
+// explicit status. Documented in docs/validate-report.md.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace imgtrust::validate {
+
+enum class CheckStatus {
+    verified,           // an accepted signature by a trusted key for this manifest and identity
+    unsigned_image,     // no signature at all ("A signature was required, but no signature exists")
+    invalid_signature,  // a trusted key's signature for another manifest digest, or a malformed signature
+    identity_mismatch,  // a trusted key signed this manifest, but for an identity the policy does not accept
+    untrusted_key,      // signatures exist, but none verifies with a trusted key (or their bytes were altered)
+    rejected,           // the policy rejects without looking at signatures (a `reject` requirement, unsupported trust)
+    fetch_error,        // the manifest or its signatures could not be read (or the per-image timeout passed)
+    skipped_by_filter,  // a platform not selected by --arch/--os, or a selected platform missing from the index
+    invalid_reference,  // the list line is not a valid image reference (image-level only)
+};
+
+// The stable report name: "verified", "unsigned", "invalid-signature", ...
+const char* status_name(CheckStatus status);
+// Whether this status makes the image fail.
+bool status_fails(CheckStatus status);
+
+struct Platform {
+    std::string os;
+    std::string architecture;
+    std::string variant;
+    std::string text() const { return os + "/" + architecture + (variant.empty() ? "" : "/" + variant); }
+};
+
+struct ManifestCheck {
+    enum class Kind { image, index, platform } kind = Kind::image;
+    std::string digest;      // empty when the manifest could not be read or was not selected
+    std::string media_type;
+    bool has_platform = false;
+    Platform platform;
+    CheckStatus status = CheckStatus::fetch_error;
+    std::string signed_identity;  // of the accepted signature
+    std::string key_fingerprint;  // of the key that verified it
+    std::vector<std::string> reasons;  // every rejection reason (or why it was skipped / not read)
+};
+
+const char* kind_name(ManifestCheck::Kind kind);
+
+struct ImageReport {
+    std::size_t sequence = 0;      // 0-based position among the list's entries
+    std::size_t line_number = 0;
+    std::string input_line;        // exactly as in the list
+    std::string reference;         // "docker://…" after --registry/--project, empty when invalid
+    bool passed = false;
+    CheckStatus status = CheckStatus::fetch_error;  // verified when passed, else the first failing manifest's status
+    std::string error;             // an image-level problem (invalid line, unreadable image)
+    std::vector<ManifestCheck> manifests;
+    double seconds = 0;            // wall time of the check (not written to reports: they must be reproducible)
+};
+
+// Sets passed/status from the manifests: the image passes when no manifest
+// fails. When none was checked (every platform filtered out, index not
+// validated) it passes with status skipped-by-filter, as hangar skips it.
+void finish_image_report(ImageReport& report);
+
+}  // namespace imgtrust::validate

@@ -1,0 +1,55 @@
+// CSV report (RFC 4180): one row per manifest checked, or one row for an image
+// with none (an invalid line). No summary rows: the columns stay uniform.
+#include "validate/report_writer.hpp"
+
+namespace imgtrust::validate {
+namespace {
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string joined_reasons(const std::vector<std::string>& reasons) {
+    std::string out;
+    for (std::size_t i = 0; i < reasons.size(); ++i) out += (i ? " | " : "") + reasons[i];
+    return out;
+}
+
+class CsvReportWriter : public ReportWriter {
+public:
+    explicit CsvReportWriter(std::ostream& out) : out_(out) {}
+
+    void begin(const ReportHeader&) override {
+        out_ << "line,input,reference,passed,image_status,error,kind,digest,media_type,platform,status,signed_identity,"
+                "key_fingerprint,reasons\r\n";
+    }
+
+    void write(const ImageReport& report) override {
+        const std::string image_part = std::to_string(report.line_number) + "," + csv_field(report.input_line) + "," +
+                                       csv_field(report.reference) + "," + (report.passed ? "true" : "false") + "," +
+                                       status_name(report.status) + "," + csv_field(report.error) + ",";
+        if (report.manifests.empty()) out_ << image_part << ",,,,,,,\r\n";
+        for (const auto& check : report.manifests)
+            out_ << image_part << kind_name(check.kind) << "," << csv_field(check.digest) << "," << csv_field(check.media_type)
+                 << "," << csv_field(check.has_platform ? check.platform.text() : "") << "," << status_name(check.status)
+                 << "," << csv_field(check.signed_identity) << "," << csv_field(check.key_fingerprint) << ","
+                 << csv_field(joined_reasons(check.reasons)) << "\r\n";
+    }
+
+    void end(const ReportSummary&) override { out_.flush(); }
+
+private:
+    std::ostream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> make_csv_report_writer(std::ostream& out) { return std::make_unique<CsvReportWriter>(out); }
+
+}  // namespace imgtrust::validate

@@ -1,0 +1,75 @@
+#include "validate/status.hpp"
+
+namespace imgtrust::validate {
+namespace {
+
+bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+
+int severity_rank(CheckStatus status) {
+    switch (status) {
+        case CheckStatus::identity_mismatch: return 3;
+        case CheckStatus::invalid_signature: return 2;
+        case CheckStatus::untrusted_key: return 1;
+        default: return 0;
+    }
+}
+
+const RequirementOutcome* first_rejected(const Verdict& verdict) {
+    for (const auto& requirement : verdict.requirements)
+        if (requirement.state == RequirementOutcome::State::rejected) return &requirement;
+    return nullptr;
+}
+
+void take_accepted_signature(const Verdict& verdict, StatusDerivation& derived) {
+    for (const auto& requirement : verdict.requirements)
+        for (const auto& signature : requirement.signatures)
+            if (signature.accepted) {
+                derived.signed_identity = signature.signed_identity;
+                derived.key_fingerprint = signature.key_fingerprint;
+                return;
+            }
+}
+
+}  // namespace
+
+CheckStatus classify_signature_reason(const std::string& reason) {
+    if (starts_with(reason, "Signature for identity")) return CheckStatus::identity_mismatch;
+    if (starts_with(reason, "Signature for digest")) return CheckStatus::invalid_signature;
+    if (starts_with(reason, "cryptographic signature verification failed")) return CheckStatus::untrusted_key;
+    if (starts_with(reason, "Need at least one public key")) return CheckStatus::untrusted_key;
+    // GPG: a signature by a key the policy does not trust, or by an unknown key.
+    if (starts_with(reason, "signature by key") && contains(reason, "is not accepted")) return CheckStatus::untrusted_key;
+    if (contains(reason, "No public key")) return CheckStatus::untrusted_key;
+    return CheckStatus::invalid_signature;
+}
+
+StatusDerivation derive_status(const Verdict& verdict) {
+    StatusDerivation derived;
+    if (verdict.allowed) {
+        derived.status = CheckStatus::verified;
+        take_accepted_signature(verdict, derived);
+        return derived;
+    }
+    const RequirementOutcome* rejected = first_rejected(verdict);
+    if (!rejected) return derived;  // not allowed and nothing rejected cannot happen; stays "rejected"
+    if (!rejected->reason.empty()) derived.reasons.push_back(rejected->reason);
+    if (rejected->signatures.empty()) {
+        derived.status = starts_with(rejected->reason, "A signature was required, but no signature exists")
+                             ? CheckStatus::unsigned_image
+                             : CheckStatus::rejected;
+        return derived;
+    }
+    CheckStatus worst = CheckStatus::untrusted_key;
+    for (const auto& signature : rejected->signatures) {
+        CheckStatus status = classify_signature_reason(signature.reason);
+        if (severity_rank(status) > severity_rank(worst)) worst = status;
+        std::string line = "signature " + std::to_string(signature.index) + " (" + signature.format + "): " + signature.reason;
+        if (!signature.hint.empty()) line += " (hint: " + signature.hint + ")";
+        derived.reasons.push_back(std::move(line));
+    }
+    derived.status = worst;
+    return derived;
+}
+
+}  // namespace imgtrust::validate

@@ -1,0 +1,130 @@
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+#include <yaml-cpp/yaml.h>
+
+#include <sstream>
+
+#include "imgtrust/errors.hpp"
+#include "validate/report_writer.hpp"
+
+using namespace imgtrust;
+using namespace imgtrust::validate;
+
+namespace {
+
+ReportHeader header() { return {"in-memory policy: test", {"amd64", "arm64"}, {"linux"}, true, "", "proj"}; }
+
+ImageReport multi_arch_report() {
+    ImageReport report;
+    report.line_number = 4;
+    report.input_line = "  reg.example/app:v1";
+    report.reference = "docker://reg.example/app:v1";
+    ManifestCheck index;
+    index.kind = ManifestCheck::Kind::index;
+    index.digest = "sha256:1111";
+    index.media_type = "application/vnd.oci.image.index.v1+json";
+    index.status = CheckStatus::verified;
+    index.signed_identity = "reg.example/app:v1";
+    index.key_fingerprint = "SHA256:ff";
+    ManifestCheck arm;
+    arm.kind = ManifestCheck::Kind::platform;
+    arm.has_platform = true;
+    arm.platform = {"linux", "arm64", "v8"};
+    arm.digest = "sha256:2222";
+    arm.status = CheckStatus::unsigned_image;
+    arm.reasons = {"A signature was required, but no signature exists", "quote \" comma, newline\nend"};
+    report.manifests = {index, arm};
+    finish_image_report(report);
+    return report;
+}
+
+ImageReport invalid_line_report() {
+    ImageReport report;
+    report.line_number = 7;
+    report.input_line = "Bad\xff/Ref";
+    report.status = CheckStatus::invalid_reference;
+    report.error = "line 7: invalid image reference";
+    return report;
+}
+
+std::string render(const std::string& format, const std::vector<ImageReport>& reports) {
+    std::ostringstream out;
+    auto writer = make_report_writer(format, out);
+    ReportSummary summary;
+    writer->begin(header());
+    for (const auto& report : reports) {
+        summary.add(report);
+        writer->write(report);
+    }
+    writer->end(summary);
+    return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("json report: documented fields, valid JSON, invalid UTF-8 replaced") {
+    std::string text = render("json", {multi_arch_report(), invalid_line_report()});
+    rapidjson::Document document;
+    document.Parse(text.c_str());
+    REQUIRE_FALSE(document.HasParseError());
+    CHECK(document["schemaVersion"].GetInt() == 1);
+    CHECK(std::string(document["overrides"]["project"].GetString()) == "proj");
+    const auto& results = document["results"];
+    REQUIRE(results.Size() == 2);
+    CHECK(results[0]["line"].GetInt() == 4);
+    CHECK(std::string(results[0]["input"].GetString()) == "  reg.example/app:v1");
+    CHECK_FALSE(results[0]["passed"].GetBool());
+    CHECK(std::string(results[0]["status"].GetString()) == "unsigned");
+    const auto& manifests = results[0]["manifests"];
+    REQUIRE(manifests.Size() == 2);
+    CHECK(manifests[0]["platform"].IsNull());
+    CHECK(std::string(manifests[0]["keyFingerprint"].GetString()) == "SHA256:ff");
+    CHECK(std::string(manifests[1]["platform"]["variant"].GetString()) == "v8");
+    CHECK(std::string(manifests[1]["reasons"][1].GetString()) == "quote \" comma, newline\nend");
+    CHECK(std::string(results[1]["input"].GetString()) == "Bad\xEF\xBF\xBD/Ref");
+    CHECK(results[1]["manifests"].Size() == 0);
+    CHECK(document["summary"]["failed"].GetInt() == 2);
+    CHECK(document["summary"]["manifestStatuses"]["unsigned"].GetInt() == 1);
+    CHECK(document["summary"]["imageStatuses"]["invalid-reference"].GetInt() == 1);
+}
+
+TEST_CASE("json report: an empty list is still a valid document") {
+    rapidjson::Document document;
+    document.Parse(render("json", {}).c_str());
+    REQUIRE_FALSE(document.HasParseError());
+    CHECK(document["results"].Size() == 0);
+    CHECK(document["summary"]["images"].GetInt() == 0);
+}
+
+TEST_CASE("yaml report: the same document") {
+    YAML::Node document = YAML::Load(render("yaml", {multi_arch_report(), invalid_line_report()}));
+    CHECK(document["schemaVersion"].as<int>() == 1);
+    REQUIRE(document["results"].size() == 2);
+    CHECK(document["results"][0]["input"].as<std::string>() == "  reg.example/app:v1");
+    CHECK(document["results"][0]["manifests"][1]["platform"]["architecture"].as<std::string>() == "arm64");
+    CHECK(document["results"][0]["manifests"][1]["reasons"][1].as<std::string>() == "quote \" comma, newline\nend");
+    CHECK(document["results"][1]["manifests"].size() == 0);
+    CHECK(document["summary"]["failed"].as<int>() == 2);
+    YAML::Node empty = YAML::Load(render("yaml", {}));
+    CHECK(empty["results"].size() == 0);
+}
+
+TEST_CASE("csv report: one row per manifest, RFC 4180 quoting") {
+    std::string text = render("csv", {multi_arch_report(), invalid_line_report()});
+    std::istringstream lines(text);
+    std::string line;
+    std::vector<std::string> rows;
+    while (std::getline(lines, line)) rows.push_back(line);
+    REQUIRE(rows.size() == 5);  // header, 2 manifests (one reason has an embedded newline → 2 physical lines), 1 invalid line
+    CHECK(rows[0] == "line,input,reference,passed,image_status,error,kind,digest,media_type,platform,status,signed_identity,key_fingerprint,reasons\r");
+    CHECK(rows[1].rfind("4,  reg.example/app:v1,docker://reg.example/app:v1,false,unsigned,,index,sha256:1111,", 0) == 0);
+    CHECK(rows[2].find(",platform,sha256:2222,,linux/arm64/v8,unsigned,,,\"A signature was required, but no signature exists | quote \"\" comma, newline") != std::string::npos);
+    CHECK(rows[3] == "end\"\r");
+    CHECK(rows[4] == "7,Bad\xff/Ref,,false,invalid-reference,line 7: invalid image reference,,,,,,,,\r");
+}
+
+TEST_CASE("report formats: unknown is a configuration error") {
+    std::ostringstream out;
+    CHECK_THROWS_AS(make_report_writer("xml", out), ConfigError);
+    CHECK(json_quote("a\tb\x01") == "\"a\\tb\\u0001\"");
+}
