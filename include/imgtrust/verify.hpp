@@ -2,6 +2,7 @@
 // PolicyContext.IsRunningImageAllowed answers.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +24,12 @@ struct SignatureOutcome {
     std::string signed_identity; // docker-reference claimed by a verified payload, if it got that far
     std::string key_fingerprint; // key that verified the crypto, if any
     std::string hint;            // an explanation for users, e.g. cosign's repository-only identities
+    // sigstoreSigned with fulcio or pki: what the accepted (or last checked) certificate says.
+    std::string certificate_subject;
+    std::string certificate_issuer;
+    std::vector<std::string> certificate_sans;    // "email:…", "DNS:…", "URI:…", "IP:…"
+    std::string certificate_oidc_issuer;          // fulcio only
+    std::optional<std::int64_t> integrated_time;  // Rekor SET integrated time (seconds since the epoch), when a SET was verified
 };
 
 // The outcome of one requirement of the matched scope.

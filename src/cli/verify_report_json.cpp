@@ -1,7 +1,9 @@
 // The verify JSON document (stable; documented in docs/verify-json.md):
 // {"images":[{"image","allowed","manifestDigest","platform","policy","scope",
 //   "requirements":[{"index","type","location","result","reason",
-//     "signatures":[{"index","format","accepted","reason","signedIdentity","keyFingerprint","hint"}]}],
+//     "signatures":[{"index","format","accepted","reason","signedIdentity","keyFingerprint","hint",
+//       "certificate":{"subject","issuer","subjectAlternativeNames","oidcIssuer"} (fulcio/pki only),
+//       "integratedTime" (Rekor SET, only when verified)}]}],
 //   "error":{"kind","message"}}]}
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
@@ -37,6 +39,22 @@ void write_signature(Writer& w, const SignatureOutcome& sig) {
     write_string(w, "signedIdentity", sig.signed_identity);
     write_string(w, "keyFingerprint", sig.key_fingerprint);
     write_string(w, "hint", sig.hint);
+    if (!sig.certificate_subject.empty() || !sig.certificate_sans.empty()) {
+        w.Key("certificate");
+        w.StartObject();
+        write_string(w, "subject", sig.certificate_subject);
+        write_string(w, "issuer", sig.certificate_issuer);
+        w.Key("subjectAlternativeNames");
+        w.StartArray();
+        for (const auto& name : sig.certificate_sans) w.String(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+        w.EndArray();
+        write_string(w, "oidcIssuer", sig.certificate_oidc_issuer);
+        w.EndObject();
+    }
+    if (sig.integrated_time) {
+        w.Key("integratedTime");
+        w.Int64(*sig.integrated_time);
+    }
     w.EndObject();
 }
 

@@ -22,6 +22,13 @@ void print_signature(std::ostream& out, const SignatureOutcome& sig) {
         out << sig.reason << "\n";
     }
     if (!sig.hint.empty()) out << "      hint: " << sig.hint << "\n";
+    if (sig.accepted && (!sig.certificate_subject.empty() || !sig.certificate_sans.empty())) {
+        out << "      certificate: subject \"" << sig.certificate_subject << "\", issuer \"" << sig.certificate_issuer << "\"";
+        for (const auto& name : sig.certificate_sans) out << ", " << name;
+        if (!sig.certificate_oidc_issuer.empty()) out << ", OIDC issuer " << sig.certificate_oidc_issuer;
+        out << "\n";
+    }
+    if (sig.accepted && sig.integrated_time) out << "      Rekor integrated time: " << *sig.integrated_time << "\n";
 }
 
 void print_verdict(std::ostream& out, const Verdict& verdict) {

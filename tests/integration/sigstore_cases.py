@@ -129,17 +129,19 @@ def side_by_side_cases(fx):
 
 
 def unsupported_trust_cases(fx):
-    """fulcio, Rekor and pki are parsed but not verified by this release: fail closed."""
+    """fulcio, Rekor and pki are verified (keyless_suite.py has their cases); trust
+    files that hold no certificate are invalid configuration, and a Rekor key
+    makes the SET mandatory even with keyPath."""
     some_pem = fx.key("ecdsa-p256.pub")
     fulcio = {"caPath": some_pem, "oidcIssuer": "https://issuer.example.com", "subjectEmail": "dev@example.com"}
     pki = {"caRootsPath": some_pem, "subjectEmail": "dev@example.com"}
     img, app = "dir:" + fx.image("sigstore-ecdsa-p256-app-v1"), exact_reference(APP_V1)
     return [
-        Case("unsupported/fulcio", img, policy(sigstore_signed(app, fulcio=fulcio, rekorPublicKeyPath=some_pem)), 1,
-             "not supported yet"),
-        Case("unsupported/pki", img, policy(sigstore_signed(app, pki=pki)), 1, "not supported yet"),
-        Case("unsupported/key-with-rekor", img, policy(sigstore_signed(app, keyPath=some_pem, rekorPublicKeyPath=some_pem)),
-             1, "not supported yet"),
+        Case("trust/fulcio-ca-not-a-certificate", img, policy(sigstore_signed(app, fulcio=fulcio, rekorPublicKeyPath=some_pem)),
+             2, "no valid PEM CERTIFICATE"),
+        Case("trust/pki-roots-not-a-certificate", img, policy(sigstore_signed(app, pki=pki)), 2, "no valid PEM CERTIFICATE"),
+        Case("trust/key-with-rekor-needs-a-set", img, policy(sigstore_signed(app, keyPath=some_pem, rekorPublicKeyPath=some_pem)),
+             1, "missing dev.sigstore.cosign/bundle annotation"),
     ]
 
 

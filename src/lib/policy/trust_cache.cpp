@@ -1,6 +1,7 @@
 #include "policy/trust_cache.hpp"
 
 #include "imgtrust/errors.hpp"
+#include "signature/rejection.hpp"
 #include "util/bytes.hpp"
 
 namespace imgtrust::policy {
@@ -71,6 +72,92 @@ const signature::GpgKeyring& TrustCache::gpg_keyring(const Requirement& requirem
     if (!blobs.empty() && keyring->trusted_fingerprints().empty())
         throw ConfigError(requirement.location + ": no GPG public keys could be imported from the configured key data");
     return *keyrings_.emplace(&requirement, std::move(keyring)).first->second;
+}
+
+}  // namespace imgtrust::policy
+
+namespace imgtrust::policy {
+namespace {
+
+// The bytes of a *Path / *Data pair (the parser allows at most one), with a name for messages.
+std::optional<KeySource> read_trust_source(const std::string& location, const std::optional<std::string>& path,
+                                           const std::optional<std::string>& data, const std::string& path_field,
+                                           const std::string& data_field) {
+    if (path) return KeySource{location + "." + path_field + " " + *path, read_key_file(*path, location, path_field)};
+    if (data) return KeySource{location + "." + data_field, *data};
+    return std::nullopt;
+}
+
+// Roots as x509.CertPool.AppendCertsFromPEM loads them: at least one must load.
+std::vector<signature::Certificate> load_root_pool(const std::optional<KeySource>& source) {
+    if (!source) return {};
+    auto pool = signature::collect_pool_certificates_pem(source->bytes);
+    if (pool.empty()) throw ConfigError(source->origin + ": no valid PEM CERTIFICATE block could be loaded");
+    return pool;
+}
+
+// Configured pki intermediates, parsed strictly (cryptoutils.UnmarshalCertificatesFromPEM).
+std::vector<signature::Certificate> load_intermediates(const std::optional<KeySource>& source) {
+    if (!source) return {};
+    try {
+        return signature::parse_certificates_pem(source->bytes);
+    } catch (const signature::SignatureRejected& e) {
+        throw ConfigError(source->origin + ": loading trusted intermediate certificates: " + e.what());
+    }
+}
+
+std::vector<signature::PublicKey> load_rekor_keys(const std::string& location, const SigstoreSignedRequirement& sigstore) {
+    std::vector<KeySource> sources;
+    if (sigstore.rekor_public_key_path)
+        sources.push_back(*read_trust_source(location, sigstore.rekor_public_key_path, std::nullopt, "rekorPublicKeyPath", ""));
+    if (sigstore.rekor_public_key_data)
+        sources.push_back({location + ".rekorPublicKeyData", *sigstore.rekor_public_key_data});
+    if (const auto& paths = sigstore.rekor_public_key_paths) {
+        for (std::size_t i = 0; i < paths->size(); ++i) {
+            std::string field = "rekorPublicKeyPaths[" + std::to_string(i) + "]";
+            sources.push_back({location + "." + field + " " + (*paths)[i], read_key_file((*paths)[i], location, field)});
+        }
+    }
+    if (const auto& datas = sigstore.rekor_public_key_datas) {
+        for (std::size_t i = 0; i < datas->size(); ++i)
+            sources.push_back({location + ".rekorPublicKeyDatas[" + std::to_string(i) + "]", (*datas)[i]});
+    }
+    std::vector<signature::PublicKey> keys;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        auto key = signature::load_public_keys_pem(sources[i].bytes, sources[i].origin).front();
+        if (!key.is_ecdsa())
+            throw ConfigError(sources[i].origin + ": Rekor public key " + std::to_string(i + 1) + " is not using ECDSA");
+        keys.push_back(std::move(key));
+    }
+    return keys;
+}
+
+}  // namespace
+
+const SigstoreTrust& TrustCache::sigstore_trust(const Requirement& requirement, const SigstoreSignedRequirement& sigstore) {
+    auto found = sigstore_trust_.find(&requirement);
+    if (found != sigstore_trust_.end()) return found->second;
+    SigstoreTrust trust;
+    if (sigstore.key_path || sigstore.key_paths || sigstore.key_data || sigstore.key_datas)
+        trust.public_keys = sigstore_public_keys(requirement, sigstore);
+    if (sigstore.fulcio) {
+        const FulcioTrust& fulcio = *sigstore.fulcio;
+        std::string location = requirement.location + ".fulcio";
+        trust.fulcio = signature::FulcioTrustRoot{
+            load_root_pool(read_trust_source(location, fulcio.ca_path, fulcio.ca_data, "caPath", "caData")),
+            fulcio.oidc_issuer, fulcio.subject_email};
+    }
+    if (sigstore.pki) {
+        const PkiTrust& pki = *sigstore.pki;
+        std::string location = requirement.location + ".pki";
+        trust.pki = signature::PkiTrustRoot{
+            load_root_pool(read_trust_source(location, pki.ca_roots_path, pki.ca_roots_data, "caRootsPath", "caRootsData")),
+            load_intermediates(read_trust_source(location, pki.ca_intermediates_path, pki.ca_intermediates_data,
+                                                 "caIntermediatesPath", "caIntermediatesData")),
+            pki.subject_email, pki.subject_hostname};
+    }
+    trust.rekor_keys = load_rekor_keys(requirement.location, sigstore);
+    return sigstore_trust_.emplace(&requirement, std::move(trust)).first->second;
 }
 
 }  // namespace imgtrust::policy

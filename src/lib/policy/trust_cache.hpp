@@ -6,17 +6,33 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "imgtrust/policy.hpp"
+#include "signature/fulcio.hpp"
 #include "signature/gpg_keyring.hpp"
+#include "signature/pki.hpp"
 #include "signature/public_key.hpp"
 
 namespace imgtrust::policy {
 
+// Everything a sigstoreSigned requirement trusts, loaded once. Exactly one of
+// public_keys / fulcio / pki is set (the parser guarantees it); rekor_keys is
+// empty when no rekorPublicKey* form is configured.
+struct SigstoreTrust {
+    std::vector<signature::PublicKey> public_keys;
+    std::optional<signature::FulcioTrustRoot> fulcio;
+    std::optional<signature::PkiTrustRoot> pki;
+    std::vector<signature::PublicKey> rekor_keys;  // ECDSA only, as c/image requires
+};
+
 class TrustCache {
 public:
+    // The whole trust material of a sigstoreSigned requirement. CA files without
+    // a usable certificate, non-ECDSA Rekor keys and unreadable files are ConfigError.
+    const SigstoreTrust& sigstore_trust(const Requirement& requirement, const SigstoreSignedRequirement& sigstore);
     // Public keys of a sigstoreSigned requirement (keyPath/keyPaths/keyData/keyDatas):
     // the first PEM public key of each source, as c/image reads them.
     const std::vector<signature::PublicKey>& sigstore_public_keys(const Requirement& requirement,
@@ -26,6 +42,7 @@ public:
 
 private:
     std::map<const Requirement*, std::vector<signature::PublicKey>> public_keys_;
+    std::map<const Requirement*, SigstoreTrust> sigstore_trust_;
     std::map<const Requirement*, std::unique_ptr<signature::GpgKeyring>> keyrings_;
 };
 

@@ -135,6 +135,19 @@ bool PublicKey::verify(std::string_view message, std::string_view raw_signature)
     return result == 1;
 }
 
+bool PublicKey::verify_digest(std::string_view digest, std::string_view der_signature) const {
+    if (!is_ecdsa()) return false;
+    std::unique_ptr<EVP_PKEY_CTX, void (*)(EVP_PKEY_CTX*)> context(EVP_PKEY_CTX_new(key_.get(), nullptr), EVP_PKEY_CTX_free);
+    int result = context && EVP_PKEY_verify_init(context.get()) == 1
+                     ? EVP_PKEY_verify(context.get(), reinterpret_cast<const unsigned char*>(der_signature.data()), der_signature.size(),
+                                       reinterpret_cast<const unsigned char*>(digest.data()), digest.size())
+                     : 0;
+    ERR_clear_error();
+    return result == 1;
+}
+
+std::string PublicKey::subject_public_key_info_der() const { return der_subject_public_key_info(key_.get()); }
+
 std::vector<PublicKey> load_public_keys_pem(std::string_view pem_text, const std::string& origin) {
     std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem_text.data(), static_cast<int>(pem_text.size())));
     if (!bio) throw ConfigError(origin + ": cannot read public key data");

@@ -19,6 +19,11 @@ public:
     // cosign / sigstore LoadVerifier do: ECDSA (ASN.1 DER) with SHA-256 for every
     // curve, RSA PKCS#1 v1.5 with SHA-256, Ed25519 over the message itself.
     bool verify(std::string_view message, std::string_view raw_signature) const;
+    // ecdsa.VerifyASN1 over an already computed digest (Rekor SETs); false for non-ECDSA keys.
+    bool verify_digest(std::string_view digest, std::string_view der_signature) const;
+    bool is_ecdsa() const { return algorithm_.rfind("ECDSA", 0) == 0; }
+    // The DER SubjectPublicKeyInfo, as cryptoutils.MarshalPublicKeyToPEM encodes the key.
+    std::string subject_public_key_info_der() const;
 
 private:
     std::shared_ptr<EVP_PKEY> key_;
