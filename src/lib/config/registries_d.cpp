@@ -278,7 +278,7 @@ SignatureStorage signature_storage_for(const RegistriesDirectory& config, const 
         storage.matched_scope = "built-in default";
     }
     storage.use_sigstore_attachments = attachments.value_or(false);
-    if (!attachments) storage.attachments_scope = "built-in default (disabled)";
+    if (!attachments) storage.attachments_scope = "no section sets use-sigstore-attachments";
     return storage;
 }
 

@@ -1,5 +1,6 @@
 // parse_image_reference: "transport:reference" → the transport's ImageReference.
 #include "image/dir_transport.hpp"
+#include "image/docker_transport.hpp"
 #include "image/oci_transport.hpp"
 #include "imgtrust/errors.hpp"
 
@@ -14,9 +15,9 @@ std::unique_ptr<ImageReference> parse_image_reference(std::string_view text) {
     const std::string_view within = text.substr(colon + 1);
     if (transport == "dir") return std::make_unique<image::DirReference>(std::string(within));
     if (transport == "oci") return image::OciReference::parse(within);
-    if (transport == "docker") throw ConfigError("docker:// images are not supported yet");
+    if (transport == "docker") return image::DockerImageReference::parse(within);
     throw ConfigError("Invalid transport \"" + std::string(transport) + "\" in image name \"" + std::string(text) +
-                      "\": supported transports are dir: and oci:");
+                      "\": supported transports are dir:, oci: and docker:");
 }
 
 }  // namespace imgtrust

@@ -10,7 +10,7 @@ using namespace imgtrust;
 TEST_CASE("parse_image_reference requires a known transport", "[reference]") {
     CHECK_THROWS_AS(parse_image_reference("/tmp/image"), InvalidReferenceError);
     CHECK_THROWS_WITH(parse_image_reference("busybox"), Catch::Contains("expected colon-separated transport:reference"));
-    CHECK_THROWS_WITH(parse_image_reference("docker://busybox"), Catch::Contains("docker:// images are not supported yet"));
+    CHECK(parse_image_reference("docker://busybox")->transport_name() == "docker");
     CHECK_THROWS_WITH(parse_image_reference("oci-archive:/tmp/a.tar"), Catch::Contains("Invalid transport \"oci-archive\""));
     CHECK_THROWS_AS(parse_image_reference("DIR:/tmp"), ConfigError);
     try {

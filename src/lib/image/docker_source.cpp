@@ -1,0 +1,110 @@
+// Reading a docker:// image: manifests from the registry, simple signatures
+// from lookaside storage and sigstore signatures from "sha256-<hex>.sig"
+// attachments, in c/image's order (dockerImageSource.GetSignaturesWithFormat).
+#include "image/docker_transport.hpp"
+
+#include "image/manifest_format.hpp"
+#include "image/signature_blob.hpp"
+#include "imgtrust/errors.hpp"
+
+namespace imgtrust::image {
+
+DockerImageSource::DockerImageSource(DockerReference ref, std::unique_ptr<registry::RepositoryClient> client,
+                                     config::SignatureStorage storage, bool read_attachments,
+                                     registry::LookasideReader lookaside, DebugLog debug_log,
+                                     std::shared_ptr<registry::RegistryPool> pool)
+    : pool_(std::move(pool)),
+      ref_(std::move(ref)),
+      image_name_("docker://" + familiar_docker_string(ref_)),
+      client_(std::move(client)),
+      storage_(std::move(storage)),
+      read_attachments_(read_attachments),
+      lookaside_(std::move(lookaside)),
+      debug_log_(std::move(debug_log)) {}
+
+void DockerImageSource::debug(const std::string& line) const {
+    if (debug_log_) debug_log_(line);
+}
+
+ManifestBlob DockerImageSource::manifest(const std::string& instance_digest) {
+    if (const auto cached = manifests_.find(instance_digest); cached != manifests_.end()) return cached->second;
+    if (!instance_digest.empty()) require_valid_digest(instance_digest, image_name_ + ": instance");
+    const std::string& wanted = !instance_digest.empty() ? instance_digest : !ref_.digest.empty() ? ref_.digest : ref_.tag;
+    registry::FetchedManifest fetched = client_->get_manifest(wanted);
+    // The client checks digest references; checking again here costs one hash.
+    if (wanted.find(':') != std::string::npos && is_valid_digest(wanted) && !digest_matches(fetched.bytes, wanted))
+        throw FetchError(image_name_ + ": manifest for " + wanted + " does not match its digest");
+    ManifestBlob blob{std::move(fetched.bytes), std::move(fetched.media_type)};
+    if (blob.media_type.empty()) blob.media_type = guess_manifest_media_type(blob.bytes);
+    reject_unsupported_manifest(blob, image_name_);
+    return manifests_.emplace(instance_digest, std::move(blob)).first->second;
+}
+
+// The digest signatures are stored under: the instance's, the reference's
+// sha256 digest, or the digest of the manifest fetched for the tag.
+std::string DockerImageSource::manifest_digest(const std::string& instance_digest) {
+    if (!instance_digest.empty()) {
+        require_valid_digest(instance_digest, image_name_ + ": instance");
+        return instance_digest;
+    }
+    if (ref_.digest.rfind("sha256:", 0) == 0) return ref_.digest;
+    return sha256_digest(manifest().bytes);
+}
+
+std::vector<UntrustedSignature> DockerImageSource::signatures(const std::string& instance_digest) {
+    const std::string digest = manifest_digest(instance_digest);
+    std::vector<UntrustedSignature> signatures;
+    append_lookaside_signatures(digest, signatures);
+    if (read_attachments_) {
+        append_attachment_signatures(digest, signatures);
+    } else {
+        debug("Not looking for sigstore attachments: disabled by configuration");
+    }
+    return signatures;
+}
+
+void DockerImageSource::append_lookaside_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures) {
+    if (!storage_.lookaside) return;
+    debug("Reading lookaside signatures of " + digest + " from " + registry::redacted_url(*storage_.lookaside));
+    const auto blobs = lookaside_.read(*storage_.lookaside, ref_.path, digest);
+    for (std::size_t i = 0; i < blobs.size(); ++i) {
+        const std::string where = image_name_ + ": lookaside signature-" + std::to_string(i + 1) + " of " + digest;
+        signatures.push_back(parse_signature_blob(blobs[i], where));
+    }
+}
+
+// containers-registries.d(5): "use-sigstore-attachments specifies whether
+// sigstore image attachments (signatures, attestations and the like) are going
+// to be read". Every layer is kept with its MIME type and annotations; the
+// policy ignores layers that are not simple-signing payloads.
+void DockerImageSource::append_attachment_signatures(const std::string& digest,
+                                                     std::vector<UntrustedSignature>& signatures) {
+    const std::string tag = sigstore_attachment_tag(digest);
+    debug("Looking for sigstore attachments in " + ref_.name() + ":" + tag);
+    const auto attachment = client_->find_manifest(tag);
+    if (!attachment) {
+        debug("No sigstore attachment manifest " + tag + ", assuming there are no sigstore signatures");
+        return;
+    }
+    const std::string where = image_name_ + ": sigstore attachment manifest " + ref_.name() + ":" + tag;
+    if (attachment->media_type != oci_manifest_media_type)
+        throw FetchError(where + ": unexpected MIME type for sigstore attachment manifest \"" + attachment->media_type + "\"");
+    const auto layers = oci_manifest_layers(attachment->bytes, where);
+    if (layers.size() > max_signatures)
+        throw FetchError(where + " has " + std::to_string(layers.size()) + " layers, more than the " +
+                         std::to_string(max_signatures) + " signatures accepted");
+    debug("Found a sigstore attachment manifest with " + std::to_string(layers.size()) + " layers");
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const auto& layer = layers[i];
+        require_valid_digest(layer.digest, where + ": layer " + std::to_string(i + 1));
+        if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > max_signature_bytes)
+            throw FetchError(where + ": signature layer " + layer.digest + " has an unacceptable size " + std::to_string(layer.size));
+        debug("Reading sigstore attachment " + std::to_string(i + 1) + "/" + std::to_string(layers.size()) + ": " + layer.digest);
+        std::string payload = client_->get_blob(layer.digest, max_signature_bytes);
+        if (!digest_matches(payload, layer.digest))
+            throw FetchError(where + ": signature layer " + layer.digest + " does not match its digest");
+        signatures.push_back(SigstoreSignature{layer.media_type, std::move(payload), layer.annotations});
+    }
+}
+
+}  // namespace imgtrust::image
