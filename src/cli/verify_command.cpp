@@ -8,6 +8,8 @@
 #include "cli/verify_report.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
+#include "registry/registry_pool.hpp"
+#include "validate/duration.hpp"
 
 namespace imgtrust::cli {
 namespace {
@@ -16,6 +18,15 @@ struct VerifyOptions {
     std::string policy_path;
     bool insecure_policy = false;
     std::string registries_d;
+    // docker:// access, with skopeo's flag names and meanings.
+    std::string authfile;
+    std::string creds;
+    bool creds_given = false;
+    bool no_creds = false;
+    std::string cert_dir;
+    bool tls_verify = true;
+    int retry_times = 3;
+    std::string timeout;
     std::string output = "text";
     bool debug = false;
     std::string override_os, override_arch, override_variant;
@@ -38,6 +49,39 @@ Policy load_policy(const VerifyOptions& options) {
     return load_policy_file(path);
 }
 
+// skopeo's parseCreds: "USER[:PASSWORD]", the password may be empty or contain colons.
+void apply_creds(const std::string& creds, SystemContext& system) {
+    if (creds.empty()) throw ConfigError("--creds: credentials can't be empty");
+    const auto colon = creds.find(':');
+    const std::string user = creds.substr(0, colon);
+    if (user.empty()) throw ConfigError("--creds: username can't be empty");
+    system.username = user;
+    system.password = colon == std::string::npos ? std::string() : creds.substr(colon + 1);
+}
+
+// How docker:// images are reached; one RegistryPool is shared by every image
+// of this run (connections, tokens, challenges).
+SystemContext make_system_context(const VerifyOptions& options) {
+    if (options.creds_given && options.no_creds) throw ConfigError("--creds and --no-creds cannot be specified at the same time");
+    SystemContext system;
+    if (!options.authfile.empty()) system.auth_file = options.authfile;
+    if (options.creds_given) apply_creds(options.creds, system);
+    system.no_creds = options.no_creds;
+    if (!options.cert_dir.empty()) system.cert_dir = options.cert_dir;
+    system.tls_verify = options.tls_verify;
+    if (!options.registries_d.empty()) system.registries_d = options.registries_d;
+    if (options.retry_times < 0) throw ConfigError("--retry-times must not be negative");
+    system.retry_times = options.retry_times;
+    if (!options.timeout.empty()) {
+        system.timeout = validate::parse_go_duration(options.timeout);
+        if (system.timeout.count() == 0) system.timeout = std::chrono::hours(24 * 365);  // 0: no limit
+        if (system.timeout < system.request_timeout) system.request_timeout = system.timeout;
+    }
+    if (options.debug) system.debug_log = debug_line;
+    system.pool = registry::RegistryPool::for_context(system);
+    return system;
+}
+
 ImageResult verify_one(PolicyContext& context, const std::string& image_text, ExitCode& code) {
     ImageResult result;
     result.image = image_text;
@@ -58,8 +102,7 @@ int run_verify(const VerifyOptions& options) {
     evaluation.override_os = options.override_os;
     evaluation.override_arch = options.override_arch;
     evaluation.override_variant = options.override_variant;
-    if (options.debug && !options.registries_d.empty())
-        debug_line("registries.d " + options.registries_d + " applies to docker:// images only; local images do not use it");
+    evaluation.system = make_system_context(options);
     PolicyContext context(load_policy(options), evaluation);
     ExitCode code = exit_accepted;
     std::vector<ImageResult> results;
@@ -82,16 +125,23 @@ CommandAction register_verify_command(CLI::App& app) {
     cmd->add_option("--policy", options->policy_path, "Path to the trust policy file (default: as skopeo finds it)");
     cmd->add_flag("--insecure-policy", options->insecure_policy, "Accept any image without checking signatures (insecure)");
     cmd->add_option("--registries.d", options->registries_d, "Directory of registries.d configuration (docker:// only)");
+    cmd->add_option("--authfile", options->authfile, "Path of the authentication file (containers-auth.json)");
+    cmd->add_option("--creds", options->creds, "Use USER[:PASSWORD] for accessing the registry");
+    cmd->add_flag("--no-creds", options->no_creds, "Access the registry anonymously");
+    cmd->add_option("--cert-dir", options->cert_dir, "Use certificates (*.crt, *.cert, *.key) in DIR for the registry");
+    cmd->add_flag("--tls-verify", options->tls_verify, "Require HTTPS and verify certificates (--tls-verify=false: neither)");
+    cmd->add_option("--retry-times", options->retry_times, "Retries on 429, 5xx and transport errors")->capture_default_str();
+    cmd->add_option("--timeout", options->timeout, "Time limit per image, a Go duration such as 90s or 10m (0: none)");
     cmd->add_option("--output,-o", options->output, "Output format")->check(CLI::IsMember({"text", "json"}));
     cmd->add_flag("--debug", options->debug, "Log each decision to stderr");
     cmd->add_option("--override-os", options->override_os, "Use OS instead of the running OS for choosing images");
     cmd->add_option("--override-arch", options->override_arch, "Use ARCH instead of the machine's architecture");
     cmd->add_option("--override-variant", options->override_variant, "Use VARIANT instead of the machine's variant");
-    cmd->add_option("images", options->images, "IMAGE (dir:PATH, oci:PATH[:REF])")->required();
+    cmd->add_option("images", options->images, "IMAGE (docker://NAME[:TAG|@DIGEST], dir:PATH, oci:PATH[:REF])")->required();
     return [cmd, options]() -> int {
         if (options->insecure_policy && !options->policy_path.empty())
             throw ConfigError("--insecure-policy and --policy cannot be used together");
-        (void)cmd;
+        options->creds_given = cmd->count("--creds") > 0;
         return run_verify(*options);
     };
 }
