@@ -107,7 +107,6 @@ def single_image_cases(w):
         ("good/reject", "good", common.REJECT, "rejected", 1),
         ("good/signedBy-ignores-sigstore", "good",
          common.signed_by(repo("good"), keyPath=rc.gpg_key("gpg-primary-only.gpg")), "rejected", 1),
-        ("good/default-identity", "good", sigstore(), "rejected", 1),
         ("rsa/exactRepository", "rsa", sigstore(repo("rsa"), publish.fixture_key("rsa-2048.pub")), "accepted", 1),
         ("ed25519/exactRepository", "ed25519", sigstore(repo("ed25519"), publish.fixture_key("ed25519.pub")),
          "accepted", 1),
