@@ -73,7 +73,7 @@ std::unique_ptr<ImageSource> DockerImageReference::open(const SystemContext& con
     registry::LookasideReader lookaside(&pool->engine(), std::move(lookaside_tls), context.request_timeout, log);
     const bool read_attachments = storage.use_sigstore_attachments || context.force_sigstore_attachments;
     return std::make_unique<DockerImageSource>(ref_, pool->repository(ref_), std::move(storage), read_attachments,
-                                               std::move(lookaside), log, pool);
+                                               std::move(lookaside), log, pool, &pool->manifest_cache());
 }
 
 }  // namespace imgtrust::image

@@ -12,7 +12,7 @@ namespace imgtrust::image {
 DockerImageSource::DockerImageSource(DockerReference ref, std::unique_ptr<registry::RepositoryClient> client,
                                      config::SignatureStorage storage, bool read_attachments,
                                      registry::LookasideReader lookaside, DebugLog debug_log,
-                                     std::shared_ptr<registry::RegistryPool> pool)
+                                     std::shared_ptr<registry::RegistryPool> pool, registry::ManifestCache* manifest_cache)
     : pool_(std::move(pool)),
       ref_(std::move(ref)),
       image_name_("docker://" + familiar_docker_string(ref_)),
@@ -20,20 +20,36 @@ DockerImageSource::DockerImageSource(DockerReference ref, std::unique_ptr<regist
       storage_(std::move(storage)),
       read_attachments_(read_attachments),
       lookaside_(std::move(lookaside)),
-      debug_log_(std::move(debug_log)) {}
+      debug_log_(std::move(debug_log)),
+      manifest_cache_(manifest_cache) {}
 
 void DockerImageSource::debug(const std::string& line) const {
     if (debug_log_) debug_log_(line);
+}
+
+// A digest names one byte string, so a manifest wanted by digest may come from
+// the cache; whatever is fetched is kept there under the digest of its bytes.
+registry::FetchedManifest DockerImageSource::fetch_manifest(const std::string& tag_or_digest) {
+    const bool by_digest = is_valid_digest(tag_or_digest);
+    if (by_digest && manifest_cache_) {
+        if (auto cached = manifest_cache_->find(ref_.name(), tag_or_digest)) {
+            debug("Using manifest " + tag_or_digest + " of " + ref_.name() + " fetched earlier");
+            return std::move(*cached);
+        }
+    }
+    registry::FetchedManifest fetched = client_->get_manifest(tag_or_digest);
+    // The client checks digest references; checking again here costs one hash.
+    if (by_digest && !digest_matches(fetched.bytes, tag_or_digest))
+        throw FetchError(image_name_ + ": manifest for " + tag_or_digest + " does not match its digest");
+    if (manifest_cache_) manifest_cache_->store(ref_.name(), by_digest ? tag_or_digest : sha256_digest(fetched.bytes), fetched);
+    return fetched;
 }
 
 ManifestBlob DockerImageSource::manifest(const std::string& instance_digest) {
     if (const auto cached = manifests_.find(instance_digest); cached != manifests_.end()) return cached->second;
     if (!instance_digest.empty()) require_valid_digest(instance_digest, image_name_ + ": instance");
     const std::string& wanted = !instance_digest.empty() ? instance_digest : !ref_.digest.empty() ? ref_.digest : ref_.tag;
-    registry::FetchedManifest fetched = client_->get_manifest(wanted);
-    // The client checks digest references; checking again here costs one hash.
-    if (wanted.find(':') != std::string::npos && is_valid_digest(wanted) && !digest_matches(fetched.bytes, wanted))
-        throw FetchError(image_name_ + ": manifest for " + wanted + " does not match its digest");
+    registry::FetchedManifest fetched = fetch_manifest(wanted);
     ManifestBlob blob{std::move(fetched.bytes), std::move(fetched.media_type)};
     if (blob.media_type.empty()) blob.media_type = guess_manifest_media_type(blob.bytes);
     reject_unsupported_manifest(blob, image_name_);

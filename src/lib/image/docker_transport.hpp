@@ -14,6 +14,7 @@
 #include "config/registries_d.hpp"
 #include "imgtrust/image.hpp"
 #include "registry/lookaside.hpp"
+#include "registry/manifest_cache.hpp"
 #include "registry/registry_pool.hpp"
 
 namespace imgtrust::image {
@@ -50,19 +51,23 @@ public:
 
     // `storage` decides where signatures are looked for; `read_attachments`
     // is storage.use_sigstore_attachments or SystemContext::force_sigstore_attachments.
-    // `pool` (if any) is kept alive as long as the client and lookaside reader that use it.
+    // `pool` (if any) is kept alive as long as the client and lookaside reader that use it;
+    // `manifest_cache` (if any) holds manifests by digest across images.
     DockerImageSource(DockerReference ref, std::unique_ptr<registry::RepositoryClient> client,
                       config::SignatureStorage storage, bool read_attachments, registry::LookasideReader lookaside,
-                      DebugLog debug_log, std::shared_ptr<registry::RegistryPool> pool = nullptr);
+                      DebugLog debug_log, std::shared_ptr<registry::RegistryPool> pool = nullptr,
+                      registry::ManifestCache* manifest_cache = nullptr);
 
     // The manifest by tag or digest (top level) or by instance digest; each is
-    // fetched once and then served from memory.
+    // fetched once and then served from memory. A manifest wanted by digest is
+    // taken from the pool's manifest cache when an earlier image fetched it.
     ManifestBlob manifest(const std::string& instance_digest = {}) override;
     // c/image's order: lookaside simple signatures, then (when enabled) the
     // layers of the "sha256-<hex>.sig" sigstore attachment manifest.
     std::vector<UntrustedSignature> signatures(const std::string& instance_digest = {}) override;
 
 private:
+    registry::FetchedManifest fetch_manifest(const std::string& tag_or_digest);
     std::string manifest_digest(const std::string& instance_digest);
     void append_lookaside_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures);
     void append_attachment_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures);
@@ -76,6 +81,7 @@ private:
     bool read_attachments_;
     registry::LookasideReader lookaside_;
     DebugLog debug_log_;
+    registry::ManifestCache* manifest_cache_;
     std::map<std::string, ManifestBlob> manifests_;  // "" is the top-level manifest
 };
 

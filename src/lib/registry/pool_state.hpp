@@ -13,6 +13,7 @@
 #include "config/auth_file.hpp"
 #include "imgtrust/system_context.hpp"
 #include "registry/http_engine.hpp"
+#include "registry/manifest_cache.hpp"
 #include "registry/protocol.hpp"
 #include "registry/registry_pool.hpp"
 
@@ -29,6 +30,7 @@ struct RegistryPool::Impl {
     SystemContext context;  // a copy without `pool`, so the pool does not own itself
     RetryPolicy retry;
     HttpEngine engine;
+    ManifestCache manifest_cache;
 
     std::mutex mutex;
     std::map<std::string, HostState> hosts;                          // by reference host

@@ -128,6 +128,8 @@ std::unique_ptr<RepositoryClient> RegistryPool::repository(const DockerReference
 
 HttpEngine& RegistryPool::engine() { return impl_->engine; }
 
+ManifestCache& RegistryPool::manifest_cache() { return impl_->manifest_cache; }
+
 const SystemContext& RegistryPool::context() const { return impl_->context; }
 
 std::shared_ptr<RegistryPool> RegistryPool::for_context(const SystemContext& context) {

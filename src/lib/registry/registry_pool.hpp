@@ -42,6 +42,8 @@ struct RetryPolicy {
     std::chrono::milliseconds max_delay{std::chrono::seconds(60)};
 };
 
+class ManifestCache;  // registry/manifest_cache.hpp
+
 class RegistryPool {
 public:
     explicit RegistryPool(const SystemContext& context, RetryPolicy retry = {});
@@ -53,6 +55,8 @@ public:
     // requests share one deadline, context().timeout from now (--timeout is per image).
     std::unique_ptr<RepositoryClient> repository(const DockerReference& ref);
     HttpEngine& engine();
+    // Manifests already fetched by digest through this pool (shared by every image).
+    ManifestCache& manifest_cache();
     const SystemContext& context() const;
 
     // context.pool when set, else a new pool for the context (the caller keeps it,

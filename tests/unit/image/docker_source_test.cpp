@@ -89,13 +89,14 @@ struct Fixture {
     void add_lookaside_signature(const std::string& digest, int number, const std::string& bytes) const {
         lookaside.write("ns/app@sha256=" + digest.substr(7) + "/signature-" + std::to_string(number), bytes);
     }
-    std::unique_ptr<image::DockerImageSource> open(bool attachments, std::optional<std::string> base = std::nullopt) const {
+    std::unique_ptr<image::DockerImageSource> open(bool attachments, std::optional<std::string> base = std::nullopt,
+                                                   registry::ManifestCache* cache = nullptr) const {
         config::SignatureStorage storage;
         storage.lookaside = base.value_or("file://" + lookaside.path());
         storage.use_sigstore_attachments = attachments;
         return std::make_unique<image::DockerImageSource>(
             ref, std::make_unique<FakeRepositoryClient>(registry), storage, attachments,
-            registry::LookasideReader(nullptr, {}, std::chrono::seconds(5), nullptr), nullptr);
+            registry::LookasideReader(nullptr, {}, std::chrono::seconds(5), nullptr), nullptr, nullptr, cache);
     }
 };
 
@@ -262,4 +263,24 @@ TEST_CASE("docker source: a broken lookaside is a fetch error", "[docker]") {
     CHECK_THROWS_WITH(f.open(false, "gopher://h/sigs")->signatures(), Catch::Contains("Unsupported scheme"));
     f.add_lookaside_signature(sha256_digest(image_manifest), 1, "");
     CHECK_THROWS_AS(f.open(false)->signatures(), FetchError);
+}
+
+TEST_CASE("docker source: manifests by digest are shared across images through the cache, tags are not", "[docker]") {
+    Fixture f;
+    const std::string digest = sha256_digest(image_manifest);
+    f.registry->put_manifest("v1", image_manifest, oci_manifest_type);
+    f.registry->put_manifest(digest, image_manifest, oci_manifest_type);
+    registry::ManifestCache cache;
+    CHECK(f.open(false, std::nullopt, &cache)->manifest().bytes == image_manifest);
+    CHECK(f.open(false, std::nullopt, &cache)->manifest().bytes == image_manifest);
+    CHECK(f.registry->count("get_manifest v1") == 2);
+    // The tag's manifest was kept under its digest: a digest reference needs no request.
+    f.ref = parse_normalized_named("registry.example.com/ns/app@" + digest);
+    CHECK(f.open(false, std::nullopt, &cache)->manifest().bytes == image_manifest);
+    CHECK(f.open(false, std::nullopt, &cache)->manifest(digest).bytes == image_manifest);
+    CHECK(f.registry->count("get_manifest " + digest) == 0);
+    // Another repository does not share it.
+    f.ref = parse_normalized_named("registry.example.com/ns/other@" + digest);
+    CHECK(f.open(false, std::nullopt, &cache)->manifest().bytes == image_manifest);
+    CHECK(f.registry->count("get_manifest " + digest) == 1);
 }
