@@ -5,7 +5,8 @@ For a sigstore-signed image (attachments enabled) and a GPG-signed one (file://
 lookaside), on a plain registry and on a token-auth registry:
   cold   = requests of `imgtrust verify X`
   warm   = requests of `imgtrust verify X X` minus cold (the second check of one
-           process, with the connection, challenge and token already known)
+           process, with the connection, challenge and token already known; it
+           must not ask the token server again)
 A warm check of a tag reference costs at most 3 requests (manifest, .sig manifest,
 signature blob), of a digest reference at most 2. No request ever names one of
 the image's layer blobs. Prints "N/M pass".
@@ -47,6 +48,10 @@ class Subject:
         publish.push_sigstore(self.registry, "sig/app", self.digest, [signature])
         self.workdir = workdir
 
+    def token_requests(self):
+        server = self.registry.token_server
+        return len(server.token_requests()) if server else 0
+
     def policy(self, kind, repository):
         identity = common.exact_repository("%s/%s" % (self.registry.host, repository))
         if kind == "sigstore":
@@ -67,9 +72,15 @@ def measure(arguments, subject, kind, repository, reference_kind):
     suffix = ":v1" if reference_kind == "tag" else "@" + subject.digest
     image = "docker://%s/%s%s" % (subject.registry.host, repository, suffix)
     policy = subject.policy(kind, repository)
+    tokens_before = subject.token_requests()
     cold_result, cold = subject.verify_requests(arguments, policy, [image])
+    tokens_cold = subject.token_requests() - tokens_before
     both_result, both = subject.verify_requests(arguments, policy, [image, image])
+    tokens_both = subject.token_requests() - tokens_before - tokens_cold
     problems = []
+    if tokens_both > tokens_cold:
+        problems.append("the warm check asked the token server again (%d token requests cold, %d for two checks)"
+                        % (tokens_cold, tokens_both))
     if cold_result.exit_code != 0 or both_result.exit_code != 0:
         problems.append("not accepted: exit %d / %d: %s" % (cold_result.exit_code, both_result.exit_code,
                                                               (cold_result.text() + both_result.text())[-400:]))
@@ -80,7 +91,8 @@ def measure(arguments, subject, kind, repository, reference_kind):
     layer_requests = [line for line in cold + both if any(layer in line for layer in subject.layers)]
     if layer_requests:
         problems.append("layer blobs were requested: " + "; ".join(layer_requests))
-    return problems, "cold %d, warm %d: %s" % (len(cold), warm, "; ".join(both))
+    return problems, "cold %d, warm %d, token requests %d/%d: %s" % (len(cold), warm, tokens_cold, tokens_both,
+                                                                     "; ".join(both))
 
 
 def main():
