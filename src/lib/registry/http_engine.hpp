@@ -1,7 +1,9 @@
 // One libcurl engine shared by every image check: a curl multi handle driven
-// by one background thread (HTTP/2 multiplexing where offered, connection
-// reuse), a curl share for DNS and TLS sessions. Thread-safe: any thread may
-// submit requests and wait for them.
+// by one background thread (woken by curl_multi_wakeup on each submission;
+// HTTP/2 via CURL_HTTP_VERSION_2TLS + CURLOPT_PIPEWAIT, multiplexed where
+// offered), a curl share for DNS and TLS sessions. Connections are reused
+// through the multi handle's own cache, which every transfer goes through.
+// Thread-safe: any thread may submit requests and wait for them.
 #pragma once
 
 #include <chrono>

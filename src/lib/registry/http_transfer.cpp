@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#if LIBCURL_VERSION_NUM < 0x074d00
+#error "the registry engine needs libcurl >= 7.77 (CURLOPT_CAINFO_BLOB)"
+#endif
+
 namespace imgtrust::registry {
 namespace {
 
@@ -112,11 +116,15 @@ void Transfer::prepare(CURLSH* share, const std::string& ca_bundle) {
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_SHARE, share);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(request.timeout.count())));  // 0 would mean "never"
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "imgtrust/0.1");
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
