@@ -43,6 +43,15 @@ def _stop_all_at_exit():
 atexit.register(_stop_all_at_exit)
 
 
+def _exit_on_sigterm(signum, frame):
+    """meson stops a test that times out with SIGTERM: unwind, so that every
+    finally block and the atexit hook stop the servers."""
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
