@@ -16,6 +16,7 @@ Images (all pushed by skopeo to one plain registry H; signatures in the lookasid
                    each instance)
   multi-gap/app:v1 the same, then the linux/amd64 instance's signature removed
 """
+import base64
 import collections
 
 import registry_common as rc
@@ -82,7 +83,6 @@ def key_cases(w):
 
 
 def _key_data(name):
-    import base64
     with open(rc.gpg_key(name), "rb") as key_file:
         return base64.b64encode(key_file.read()).decode()
 
