@@ -89,7 +89,8 @@ RegistryNamespaceConfig decode_section(const YAML::Node& node) {
         else if (key == "sigstore") sigstore = decode_string(value, key);
         else if (key == "sigstore-staging") sigstore_staging = decode_string(value, key);
         else if (key == "use-sigstore-attachments") section.use_sigstore_attachments = decode_bool(value, key);
-        else throw YamlShapeError(value, "field " + key + " not found in type registryNamespace");
+        // c/image reads registries.d with yaml.v3's plain Unmarshal: unknown keys
+        // are ignored, not errors (skopeo 1.9.3 and current c/image agree).
     });
     if (!lookaside.empty()) section.lookaside = lookaside;
     else if (!sigstore.empty()) section.lookaside = sigstore;
@@ -117,9 +118,8 @@ ConfigFile decode_config_file(const std::string& text) {
             for_each_entry(value, "docker", [&](const std::string& scope, const YAML::Node& section) {
                 file.docker.emplace_back(scope, decode_section(section));
             });
-        } else {
-            throw YamlShapeError(value, "field " + key + " not found in type registryConfiguration");
         }
+        // Unknown top-level keys are ignored, as c/image's yaml.Unmarshal does.
     });
     return file;
 }
