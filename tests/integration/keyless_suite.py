@@ -108,8 +108,13 @@ def fulcio_cases(k):
     cases = [Case("fulcio/" + name, k.dir("fulcio-" + name), default, code, reason,
                   "email:" + SIGNER if code == 0 else None, INTEGRATED_TIME if code == 0 else None)
              for name, code, reason in table]
-    valid = k.dir("fulcio-valid")
-    cases += [
+    return cases
+
+
+def fulcio_policy_cases(k):
+    """The valid keyless image under policies that differ in one trust setting."""
+    default, valid = k.fulcio(), k.dir("fulcio-valid")
+    return [
         Case("fulcio-policy/other-email", valid, k.fulcio(email="someone@example.com"), 1, 'Required email "someone@example.com"'),
         Case("fulcio-policy/other-issuer", valid, k.fulcio(issuer="https://accounts.example.org"), 1, "Unexpected Fulcio OIDC issuer"),
         Case("fulcio-policy/other-ca", valid, k.fulcio(ca="fulcio-other-root.pem"), 1, "unable to get local issuer certificate"),
@@ -131,7 +136,6 @@ def fulcio_cases(k):
         Case("fulcio-policy/key-signature-has-no-certificate", "dir:" + os.path.join(
             os.path.dirname(k.root), "images", "sigstore-ecdsa-p256-app-v1"), default, 1, "missing dev.sigstore.cosign/bundle"),
     ]
-    return cases
 
 
 def key_rekor_cases(k, fixtures_root):
@@ -171,6 +175,7 @@ def pki_cases(k):
         ("other-ca", email_policy, 1, "CN=other pki root", None),
         ("wrong-eku", email_policy, 1, "incompatible key usage", None),
         ("othername-san", email_policy, 1, "unhandled critical extension", None),
+        ("sha1-signed", email_policy, 1, "insecure algorithm", None),
         ("email-missing-certificate", email_policy, 1, "missing dev.sigstore.cosign/certificate annotation", None),
         ("email", k.pki(email=PKI_EMAIL, roots="pki-other-root.pem"), 1, "unable to get local issuer certificate", None),
     ]
@@ -288,7 +293,7 @@ def check_case(args, scratch, case):
 
 def build_cases(fixtures_root):
     k = Keyless(fixtures_root)
-    return (fulcio_cases(k) + key_rekor_cases(k, fixtures_root) + pki_cases(k) + oci_cases(k, fixtures_root) +
+    return (fulcio_cases(k) + fulcio_policy_cases(k) + key_rekor_cases(k, fixtures_root) + pki_cases(k) + oci_cases(k, fixtures_root) +
             cimage_cases(k) + trust_file_cases(k))
 
 

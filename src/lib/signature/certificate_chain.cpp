@@ -90,6 +90,18 @@ void require_code_signing(STACK_OF(X509) * chain) {
     }
 }
 
+// Go (1.18 and later) refuses to verify certificate signatures made with SHA-1
+// or MD5; the trust anchor's own self-signature is never checked.
+void refuse_insecure_signature_algorithms(STACK_OF(X509) * chain) {
+    for (int i = 0; i + 1 < sk_X509_num(chain); ++i) {
+        int nid = X509_get_signature_nid(sk_X509_value(chain, i));
+        if (nid == NID_sha1WithRSAEncryption || nid == NID_ecdsa_with_SHA1 || nid == NID_dsaWithSHA1 ||
+            nid == NID_md5WithRSAEncryption || nid == NID_md2WithRSAEncryption)
+            throw SignatureRejected(std::string("veryfing leaf certificate failed: x509: cannot verify signature: insecure algorithm ") +
+                                    OBJ_nid2ln(nid) + " (certificate " + std::to_string(i) + " of the chain)");
+    }
+}
+
 }  // namespace
 
 void verify_certificate_chain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
@@ -115,6 +127,7 @@ void verify_certificate_chain(const Certificate& leaf, const std::vector<Certifi
         throw SignatureRejected("veryfing leaf certificate failed: " + describe_failure(context.get(), at, time_used));
     std::unique_ptr<STACK_OF(X509), OwningStackDeleter> chain(X509_STORE_CTX_get1_chain(context.get()));
     if (!chain) throw SignatureRejected("veryfing leaf certificate failed: no chain was built");
+    refuse_insecure_signature_algorithms(chain.get());
     require_code_signing(chain.get());
 }
 

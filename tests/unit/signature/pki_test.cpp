@@ -63,4 +63,6 @@ TEST_CASE("pki subject email and hostname, one rule broken at a time") {
     CHECK_THAT(test_rejection("expired", email, ""), Catch::Contains("certificate has expired") &&
                                                         Catch::Contains("valid from 2020-01-01T00:00:00Z to 2021-01-01T00:00:00Z"));
     CHECK_THAT(test_rejection("othername-san", email, ""), Catch::Contains("unhandled critical extension"));
+    CHECK_THAT(test_rejection("sha1-signed", email, ""), Catch::Contains("insecure algorithm sha1WithRSAEncryption") ||
+                                                             Catch::Contains("insecure algorithm ecdsa-with-SHA1"));
 }

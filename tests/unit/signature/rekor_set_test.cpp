@@ -72,6 +72,71 @@ void set_string(rapidjson::Document& d, std::initializer_list<const char*> path,
     at(d, path)[key].SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), d.GetAllocator());
 }
 
+// The body breakages of c/image's TestVerifyRekorSET, one at a time.
+std::vector<std::pair<std::string, Mutation>> hashedrekord_mutations(const CosignVectors& v) {
+    std::string other_pem = imgtrust::signature::public_key_pem(TestSigner().public_key());
+    return {
+        {"missing apiVersion", [](auto& d) { d.RemoveMember("apiVersion"); }},
+        {"missing kind", [](auto& d) { d.RemoveMember("kind"); }},
+        {"missing spec", [](auto& d) { d.RemoveMember("spec"); }},
+        {"apiVersion null", [](auto& d) { d["apiVersion"].SetNull(); }},
+        {"apiVersion 1", [](auto& d) { d["apiVersion"].SetInt(1); }},
+        {"apiVersion {}", [](auto& d) { d["apiVersion"].SetObject(); }},
+        {"apiVersion 99.0.99", [](auto& d) { set_string(d, {}, "apiVersion", "99.0.99"); }},
+        {"kind null", [](auto& d) { d["kind"].SetNull(); }},
+        {"kind 1", [](auto& d) { d["kind"].SetInt(1); }},
+        {"kind notHashedRekord", [](auto& d) { set_string(d, {}, "kind", "notHashedRekord"); }},
+        {"spec null", [](auto& d) { d["spec"].SetNull(); }},
+        {"spec 1", [](auto& d) { d["spec"].SetInt(1); }},
+        {"missing spec.data", [](auto& d) { at(d, {"spec"}).RemoveMember("data"); }},
+        {"missing spec.signature", [](auto& d) { at(d, {"spec"}).RemoveMember("signature"); }},
+        {"spec.data null", [](auto& d) { at(d, {"spec", "data"}).SetNull(); }},
+        {"spec.data 1", [](auto& d) { at(d, {"spec", "data"}).SetInt(1); }},
+        {"missing spec.data.hash", [](auto& d) { at(d, {"spec", "data"}).RemoveMember("hash"); }},
+        {"spec.data.hash null", [](auto& d) { at(d, {"spec", "data", "hash"}).SetNull(); }},
+        {"spec.data.hash 1", [](auto& d) { at(d, {"spec", "data", "hash"}).SetInt(1); }},
+        {"missing algorithm", [](auto& d) { at(d, {"spec", "data", "hash"}).RemoveMember("algorithm"); }},
+        {"missing value", [](auto& d) { at(d, {"spec", "data", "hash"}).RemoveMember("value"); }},
+        {"algorithm null", [](auto& d) { at(d, {"spec", "data", "hash", "algorithm"}).SetNull(); }},
+        {"algorithm 1", [](auto& d) { at(d, {"spec", "data", "hash", "algorithm"}).SetInt(1); }},
+        {"value null", [](auto& d) { at(d, {"spec", "data", "hash", "value"}).SetNull(); }},
+        {"value 1", [](auto& d) { at(d, {"spec", "data", "hash", "value"}).SetInt(1); }},
+        {"value odd length", [](auto& d) { set_string(d, {"spec", "data", "hash"}, "value", std::string(63, 'a')); }},
+        {"value does not match", [](auto& d) { set_string(d, {"spec", "data", "hash"}, "value", std::string(64, 'a')); }},
+        {"sha512", [v, other_pem](auto& d) {
+             set_string(d, {"spec", "data", "hash"}, "algorithm", "sha512");
+             set_string(d, {"spec", "data", "hash"}, "value", std::string(128, 'b'));
+         }},
+        {"signature null", [](auto& d) { at(d, {"spec", "signature"}).SetNull(); }},
+        {"signature 1", [](auto& d) { at(d, {"spec", "signature"}).SetInt(1); }},
+        {"missing signature.content", [](auto& d) { at(d, {"spec", "signature"}).RemoveMember("content"); }},
+        {"missing signature.publicKey", [](auto& d) { at(d, {"spec", "signature"}).RemoveMember("publicKey"); }},
+        {"signature.content null", [](auto& d) { at(d, {"spec", "signature", "content"}).SetNull(); }},
+        {"signature.content 1", [](auto& d) { at(d, {"spec", "signature", "content"}).SetInt(1); }},
+        {"signature.content empty", [](auto& d) { set_string(d, {"spec", "signature"}, "content", ""); }},
+        {"signature.content invalid base64", [](auto& d) { set_string(d, {"spec", "signature"}, "content", "+"); }},
+        {"signature.content other", [](auto& d) {
+             set_string(d, {"spec", "signature"}, "content", imgtrust::util::base64_encode("does not match"));
+         }},
+        {"publicKey null", [](auto& d) { at(d, {"spec", "signature", "publicKey"}).SetNull(); }},
+        {"publicKey 1", [](auto& d) { at(d, {"spec", "signature", "publicKey"}).SetInt(1); }},
+        {"missing publicKey.content", [](auto& d) { at(d, {"spec", "signature", "publicKey"}).RemoveMember("content"); }},
+        {"publicKey.content null", [](auto& d) { at(d, {"spec", "signature", "publicKey", "content"}).SetNull(); }},
+        {"publicKey.content 1", [](auto& d) { at(d, {"spec", "signature", "publicKey", "content"}).SetInt(1); }},
+        {"publicKey.content empty", [](auto& d) { set_string(d, {"spec", "signature", "publicKey"}, "content", ""); }},
+        {"publicKey.content invalid base64", [](auto& d) { set_string(d, {"spec", "signature", "publicKey"}, "content", "+"); }},
+        {"publicKey.content not PEM", [](auto& d) {
+             set_string(d, {"spec", "signature", "publicKey"}, "content", imgtrust::util::base64_encode("not PEM"));
+         }},
+        {"publicKey.content two PEM blocks", [v, other_pem](auto& d) {
+             set_string(d, {"spec", "signature", "publicKey"}, "content", imgtrust::util::base64_encode(v.certificate + v.certificate));
+         }},
+        {"publicKey.content another key", [v, other_pem](auto& d) {
+             set_string(d, {"spec", "signature", "publicKey"}, "content", imgtrust::util::base64_encode(other_pem));
+         }},
+    };
+}
+
 }  // namespace
 
 TEST_CASE("a cosign-made Rekor SET verifies and yields its integrated time") {
@@ -132,67 +197,7 @@ TEST_CASE("a correctly signed SET whose hashedrekord body is invalid or names so
         return rejection_of([&] { verify_rekor_set({signer.public_key()}, set, v.certificate, v.signature, v.payload); });
     };
     REQUIRE(rejection([](rapidjson::Document&) {}).empty());
-    std::string other_pem = imgtrust::signature::public_key_pem(TestSigner().public_key());
-    const std::vector<std::pair<std::string, Mutation>> mutations = {
-        {"missing apiVersion", [](auto& d) { d.RemoveMember("apiVersion"); }},
-        {"missing kind", [](auto& d) { d.RemoveMember("kind"); }},
-        {"missing spec", [](auto& d) { d.RemoveMember("spec"); }},
-        {"apiVersion null", [](auto& d) { d["apiVersion"].SetNull(); }},
-        {"apiVersion 1", [](auto& d) { d["apiVersion"].SetInt(1); }},
-        {"apiVersion {}", [](auto& d) { d["apiVersion"].SetObject(); }},
-        {"apiVersion 99.0.99", [](auto& d) { set_string(d, {}, "apiVersion", "99.0.99"); }},
-        {"kind null", [](auto& d) { d["kind"].SetNull(); }},
-        {"kind 1", [](auto& d) { d["kind"].SetInt(1); }},
-        {"kind notHashedRekord", [](auto& d) { set_string(d, {}, "kind", "notHashedRekord"); }},
-        {"spec null", [](auto& d) { d["spec"].SetNull(); }},
-        {"spec 1", [](auto& d) { d["spec"].SetInt(1); }},
-        {"missing spec.data", [](auto& d) { at(d, {"spec"}).RemoveMember("data"); }},
-        {"missing spec.signature", [](auto& d) { at(d, {"spec"}).RemoveMember("signature"); }},
-        {"spec.data null", [](auto& d) { at(d, {"spec", "data"}).SetNull(); }},
-        {"spec.data 1", [](auto& d) { at(d, {"spec", "data"}).SetInt(1); }},
-        {"missing spec.data.hash", [](auto& d) { at(d, {"spec", "data"}).RemoveMember("hash"); }},
-        {"spec.data.hash null", [](auto& d) { at(d, {"spec", "data", "hash"}).SetNull(); }},
-        {"spec.data.hash 1", [](auto& d) { at(d, {"spec", "data", "hash"}).SetInt(1); }},
-        {"missing algorithm", [](auto& d) { at(d, {"spec", "data", "hash"}).RemoveMember("algorithm"); }},
-        {"missing value", [](auto& d) { at(d, {"spec", "data", "hash"}).RemoveMember("value"); }},
-        {"algorithm null", [](auto& d) { at(d, {"spec", "data", "hash", "algorithm"}).SetNull(); }},
-        {"algorithm 1", [](auto& d) { at(d, {"spec", "data", "hash", "algorithm"}).SetInt(1); }},
-        {"value null", [](auto& d) { at(d, {"spec", "data", "hash", "value"}).SetNull(); }},
-        {"value 1", [](auto& d) { at(d, {"spec", "data", "hash", "value"}).SetInt(1); }},
-        {"value odd length", [](auto& d) { set_string(d, {"spec", "data", "hash"}, "value", std::string(63, 'a')); }},
-        {"value does not match", [](auto& d) { set_string(d, {"spec", "data", "hash"}, "value", std::string(64, 'a')); }},
-        {"sha512", [&](auto& d) {
-             set_string(d, {"spec", "data", "hash"}, "algorithm", "sha512");
-             set_string(d, {"spec", "data", "hash"}, "value", std::string(128, 'b'));
-         }},
-        {"signature null", [](auto& d) { at(d, {"spec", "signature"}).SetNull(); }},
-        {"signature 1", [](auto& d) { at(d, {"spec", "signature"}).SetInt(1); }},
-        {"missing signature.content", [](auto& d) { at(d, {"spec", "signature"}).RemoveMember("content"); }},
-        {"missing signature.publicKey", [](auto& d) { at(d, {"spec", "signature"}).RemoveMember("publicKey"); }},
-        {"signature.content null", [](auto& d) { at(d, {"spec", "signature", "content"}).SetNull(); }},
-        {"signature.content 1", [](auto& d) { at(d, {"spec", "signature", "content"}).SetInt(1); }},
-        {"signature.content empty", [](auto& d) { set_string(d, {"spec", "signature"}, "content", ""); }},
-        {"signature.content invalid base64", [](auto& d) { set_string(d, {"spec", "signature"}, "content", "+"); }},
-        {"signature.content other", [](auto& d) {
-             set_string(d, {"spec", "signature"}, "content", imgtrust::util::base64_encode("does not match"));
-         }},
-        {"publicKey null", [](auto& d) { at(d, {"spec", "signature", "publicKey"}).SetNull(); }},
-        {"publicKey 1", [](auto& d) { at(d, {"spec", "signature", "publicKey"}).SetInt(1); }},
-        {"missing publicKey.content", [](auto& d) { at(d, {"spec", "signature", "publicKey"}).RemoveMember("content"); }},
-        {"publicKey.content null", [](auto& d) { at(d, {"spec", "signature", "publicKey", "content"}).SetNull(); }},
-        {"publicKey.content 1", [](auto& d) { at(d, {"spec", "signature", "publicKey", "content"}).SetInt(1); }},
-        {"publicKey.content empty", [](auto& d) { set_string(d, {"spec", "signature", "publicKey"}, "content", ""); }},
-        {"publicKey.content invalid base64", [](auto& d) { set_string(d, {"spec", "signature", "publicKey"}, "content", "+"); }},
-        {"publicKey.content not PEM", [](auto& d) {
-             set_string(d, {"spec", "signature", "publicKey"}, "content", imgtrust::util::base64_encode("not PEM"));
-         }},
-        {"publicKey.content two PEM blocks", [&](auto& d) {
-             set_string(d, {"spec", "signature", "publicKey"}, "content", imgtrust::util::base64_encode(v.certificate + v.certificate));
-         }},
-        {"publicKey.content another key", [&](auto& d) {
-             set_string(d, {"spec", "signature", "publicKey"}, "content", imgtrust::util::base64_encode(other_pem));
-         }},
-    };
+    const auto mutations = hashedrekord_mutations(v);
     for (const auto& [name, mutate] : mutations) {
         INFO(name);
         CHECK_FALSE(rejection(mutate).empty());
