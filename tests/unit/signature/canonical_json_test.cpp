@@ -34,7 +34,7 @@ TEST_CASE("canonical JSON sorts keys, drops whitespace and keeps array order") {
 }
 
 TEST_CASE("canonical JSON sorts keys by UTF-16 code units (RFC 8785 3.2.3)") {
-    // U+20AC (one unit 0x20AC) sorts after U+1F600 (surrogates 0xD83D...)? No: 0x20AC < 0xD83D.
+    // "\r" (0x000D) < "a" (0x0061) < U+20AC (0x20AC) < U+1F600 (surrogates 0xD83D 0xDE00): by UTF-16 units.
     CHECK(canonical("{\"\\ud83d\\ude00\":1,\"\xe2\x82\xac\":2,\"a\":3,\"\\r\":4}") ==
           "{\"\\r\":4,\"a\":3,\"\xe2\x82\xac\":2,\"\xf0\x9f\x98\x80\":1}");
 }
