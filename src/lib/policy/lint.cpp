@@ -136,7 +136,7 @@ void check_signed_by(const SignedByRequirement& requirement, const std::string& 
     if (requirement.key_type != "GPGKeys")
         warnings.add(member_location(location, "keyType"),
                      "keyType " + quote_json_string(requirement.key_type) +
-                         " is accepted by containers/image but not implemented: every signature is rejected; use \"GPGKeys\"");
+                         " is accepted by containers/image, which has no verifier for it: every signature is rejected; use \"GPGKeys\"");
     if (requirement.key_paths && requirement.key_paths->empty())
         warnings.add(member_location(location, "keyPaths"), "an empty keyPaths list trusts no key: this requirement rejects every image");
     check_key_files(requirement.key_path, requirement.key_paths, location, "keyPath", "keyPaths", warnings);
@@ -188,7 +188,7 @@ void check_requirements(const Requirements& requirements, const std::string& tra
         if (const auto* sigstore = std::get_if<SigstoreSignedRequirement>(&requirement.value))
             check_sigstore_signed(*sigstore, requirement.location, uses_path_naming(transport), warnings);
         if (holds<SignedBaseLayerRequirement>(requirement))
-            warnings.add(requirement.location, "signedBaseLayer is not implemented by containers/image: it rejects every image");
+            warnings.add(requirement.location, "signedBaseLayer has no verifier in containers/image: it rejects every image");
         if (uses_path_naming(transport)) check_identity_for_path_transport(requirement, transport, warnings);
     }
 }

@@ -15,8 +15,8 @@ namespace imgtrust::policy {
 // drop the signature requirement of an enclosing scope, unknown transports,
 // docker scopes that are not fully expanded, sigstoreSigned with the default
 // identity (cosign's repository-only identity trap), missing key files,
-// requirements that reject every image (signedBy keyPaths: [], unimplemented
-// keyType values, signedBaseLayer).
+// requirements that reject every image (signedBy keyPaths: [], keyType values
+// containers/image has no verifier for, signedBaseLayer).
 std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::string& source_name);
 
 }  // namespace imgtrust::policy

@@ -44,11 +44,11 @@ RequirementOutcome evaluate_signed_by(const SignedByRequirement& requirement, co
         const auto* simple = std::get_if<SimpleSigningSignature>(&signatures[i]);
         if (!simple) continue;  // signedBy looks only at simple signing signatures
         if (!keyring) {
-            SignatureOutcome unimplemented;
-            unimplemented.index = i;
-            unimplemented.format = "simple-signing";
-            unimplemented.reason = "Unimplemented \"keyType\" value \"" + requirement.key_type + "\"";
-            outcome.signatures.push_back(std::move(unimplemented));
+            SignatureOutcome rejected_key_type;
+            rejected_key_type.index = i;
+            rejected_key_type.format = "simple-signing";
+            rejected_key_type.reason = "Unimplemented \"keyType\" value \"" + requirement.key_type + "\"";
+            outcome.signatures.push_back(std::move(rejected_key_type));
             continue;
         }
         outcome.signatures.push_back(check_simple_signature(*keyring, requirement, *simple, i, input));
