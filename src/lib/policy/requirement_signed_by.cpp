@@ -18,15 +18,9 @@ SignatureOutcome check_simple_signature(const signature::GpgKeyring& keyring, co
         record.reason = "No public keys imported";
         return record;
     }
-    try {
-        auto rules = make_acceptance_rules(requirement.signed_identity, input, record);
-        auto verified = keyring.verify(untrusted.untrusted_blob, rules);
-        record.accepted = true;
-        record.signed_identity = verified.docker_reference;
-        record.key_fingerprint = verified.key_fingerprint;
-    } catch (const signature::SignatureRejected& rejected) {
-        record.reason = rejected.what();
-    }
+    record_signature_check(requirement.signed_identity, input, record, [&](const signature::PayloadAcceptanceRules& rules) {
+        return keyring.verify(untrusted.untrusted_blob, rules);
+    });
     return record;
 }
 

@@ -87,17 +87,11 @@ SignatureOutcome check_sigstore_signature(const SigstoreTrust& trust, const Sigs
     SignatureOutcome record;
     record.index = index;
     record.format = "sigstore";
-    try {
+    record_signature_check(requirement.signed_identity, input, record, [&](const signature::PayloadAcceptanceRules& rules) {
         const std::string& base64_signature = required_annotation(untrusted, sigstore_signature_annotation);
         auto keys = candidate_keys(trust, untrusted, base64_signature, record);
-        auto rules = make_acceptance_rules(requirement.signed_identity, input, record);
-        auto verified = signature::verify_sigstore_payload(keys, untrusted.untrusted_payload, base64_signature, rules);
-        record.accepted = true;
-        record.signed_identity = verified.docker_reference;
-        record.key_fingerprint = verified.key_fingerprint;
-    } catch (const signature::SignatureRejected& rejected) {
-        record.reason = rejected.what();
-    }
+        return signature::verify_sigstore_payload(keys, untrusted.untrusted_payload, base64_signature, rules);
+    });
     return record;
 }
 

@@ -4,6 +4,7 @@
 
 #include "imgtrust/verify.hpp"
 #include "policy/evaluation_input.hpp"
+#include "signature/rejection.hpp"
 #include "signature/sigstore_payload.hpp"
 
 namespace imgtrust::policy {
@@ -12,5 +13,20 @@ namespace imgtrust::policy {
 // claimed identity and a hint into `record` so that explain output can show them.
 signature::PayloadAcceptanceRules make_acceptance_rules(const SignedIdentity& identity, EvaluationInput& input,
                                                         SignatureOutcome& record);
+
+// Runs one signature check and records its outcome: `verify(rules)` returns the
+// verified payload or throws SignatureRejected, whose message becomes the reason.
+template <typename Verify>
+void record_signature_check(const SignedIdentity& identity, EvaluationInput& input, SignatureOutcome& record, Verify&& verify) {
+    try {
+        auto rules = make_acceptance_rules(identity, input, record);
+        signature::VerifiedPayload verified = verify(rules);
+        record.accepted = true;
+        record.signed_identity = verified.docker_reference;
+        record.key_fingerprint = verified.key_fingerprint;
+    } catch (const signature::SignatureRejected& rejected) {
+        record.reason = rejected.what();
+    }
+}
 
 }  // namespace imgtrust::policy

@@ -105,4 +105,13 @@ std::string go_digest_validation_error(std::string_view digest) {
     return {};
 }
 
+const char* go_json_kind(const rapidjson::Value& value) {
+    if (value.IsString()) return "string";
+    if (value.IsNumber()) return "number";
+    if (value.IsBool()) return "bool";
+    if (value.IsArray()) return "array";
+    if (value.IsObject()) return "object";
+    return "null";
+}
+
 }  // namespace imgtrust::signature

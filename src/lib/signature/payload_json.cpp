@@ -36,15 +36,6 @@ std::string quoted(std::string_view text) {
     return out + "\"";
 }
 
-// The JSON kind as Go's encoding/json names it in type errors.
-const char* go_kind(const JsonValue& value) {
-    if (value.IsString()) return "string";
-    if (value.IsNumber()) return "number";
-    if (value.IsBool()) return "bool";
-    if (value.IsArray()) return "array";
-    if (value.IsObject()) return "object";
-    return "null";
-}
 
 // How Go prints (%#v) the first token of a value that should have been an object.
 std::string go_token_description(const JsonValue& value) {
@@ -63,7 +54,7 @@ std::string go_token_description(const JsonValue& value) {
 // Decoding into a Go string: null leaves it unchanged (empty), other kinds fail.
 std::string decode_go_string(const JsonValue& value) {
     if (value.IsNull()) return {};
-    if (!value.IsString()) reject(std::string("json: cannot unmarshal ") + go_kind(value) + " into Go value of type string");
+    if (!value.IsString()) reject(std::string("json: cannot unmarshal ") + go_json_kind(value) + " into Go value of type string");
     return std::string(value.GetString(), value.GetStringLength());
 }
 
@@ -108,7 +99,7 @@ std::array<const JsonValue*, N> exact_fields(const JsonValue& value, const std::
 // optional.timestamp is decoded as a float64 (null leaves 0)...
 double decode_go_float64(const JsonValue& value) {
     if (value.IsNull()) return 0;
-    if (!value.IsNumber()) reject(std::string("json: cannot unmarshal ") + go_kind(value) + " into Go value of type float64");
+    if (!value.IsNumber()) reject(std::string("json: cannot unmarshal ") + go_json_kind(value) + " into Go value of type float64");
     return value.GetDouble();
 }
 

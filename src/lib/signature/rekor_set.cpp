@@ -29,14 +29,6 @@ constexpr unsigned json_parse_flags = rapidjson::kParseIterativeFlag | rapidjson
 
 [[noreturn]] void reject(const std::string& reason) { throw SignatureRejected(reason); }
 
-const char* go_kind(const JsonValue& value) {
-    if (value.IsString()) return "string";
-    if (value.IsNumber()) return "number";
-    if (value.IsBool()) return "bool";
-    if (value.IsArray()) return "array";
-    if (value.IsObject()) return "object";
-    return "null";
-}
 
 std::string text_of(const JsonValue& value) { return std::string(value.GetString(), value.GetStringLength()); }
 
@@ -48,7 +40,7 @@ void parse_json(rapidjson::Document& document, std::string_view text, const std:
 // ParanoidUnmarshalJSONObjectExactFields: exactly these keys, each once.
 void paranoid_exact_object(const JsonValue& value, std::initializer_list<std::string_view> fields,
                            const std::function<void(const std::string&, const JsonValue&)>& on_member) {
-    if (!value.IsObject()) reject(std::string("JSON object expected, got a JSON ") + go_kind(value));
+    if (!value.IsObject()) reject(std::string("JSON object expected, got a JSON ") + go_json_kind(value));
     std::set<std::string> seen;
     for (auto member = value.MemberBegin(); member != value.MemberEnd(); ++member) {
         std::string key = text_of(member->name);
@@ -71,7 +63,7 @@ std::string go_bytes(const JsonValue& value, const std::string& field) {
         }
         return bytes;
     }
-    if (!value.IsString()) reject(std::string("json: cannot unmarshal ") + go_kind(value) + " into Go struct field " + field + " of type []uint8");
+    if (!value.IsString()) reject(std::string("json: cannot unmarshal ") + go_json_kind(value) + " into Go struct field " + field + " of type []uint8");
     std::string error;
     auto decoded = go_base64_std_decode(std::string_view(value.GetString(), value.GetStringLength()), error);
     if (!decoded) reject(error);
@@ -81,7 +73,7 @@ std::string go_bytes(const JsonValue& value, const std::string& field) {
 // Go decoding into *string: null leaves it absent.
 std::optional<std::string> go_optional_string(const JsonValue* value, const std::string& field) {
     if (!value || value->IsNull()) return std::nullopt;
-    if (!value->IsString()) reject(std::string("json: cannot unmarshal ") + go_kind(*value) + " into Go struct field " + field + " of type string");
+    if (!value->IsString()) reject(std::string("json: cannot unmarshal ") + go_json_kind(*value) + " into Go struct field " + field + " of type string");
     return text_of(*value);
 }
 
@@ -109,7 +101,7 @@ const JsonValue* go_field(const JsonValue& object, std::string_view name) {
 const JsonValue* go_struct_field(const JsonValue& object, std::string_view name, const std::string& go_type) {
     const JsonValue* value = go_field(object, name);
     if (!value || value->IsNull()) return nullptr;
-    if (!value->IsObject()) reject(std::string("json: cannot unmarshal ") + go_kind(*value) + " into Go value of type " + go_type);
+    if (!value->IsObject()) reject(std::string("json: cannot unmarshal ") + go_json_kind(*value) + " into Go value of type " + go_type);
     return value;
 }
 
@@ -125,7 +117,7 @@ struct HashedRekordClaims {
 HashedRekordClaims parse_hashedrekord(std::string_view body) {
     rapidjson::Document document;
     parse_json(document, body, "decoding the body of a Rekor SET payload");
-    if (!document.IsObject()) reject(std::string("decoding the body of a Rekor SET payload: json: cannot unmarshal ") + go_kind(document) + " into Go value");
+    if (!document.IsObject()) reject(std::string("decoding the body of a Rekor SET payload: json: cannot unmarshal ") + go_json_kind(document) + " into Go value");
     auto kind = go_optional_string(go_field(document, "kind"), "kind");
     if (kind.value_or("") != "hashedrekord")
         reject("decoding the body of a Rekor SET payload: invalid kind value: \"" + kind.value_or("") + "\"");
@@ -134,7 +126,7 @@ HashedRekordClaims parse_hashedrekord(std::string_view body) {
     if (*api_version != "0.0.1") reject("unsupported Rekor SET Payload hashedrekord version \"" + *api_version + "\"");
     const JsonValue* spec = go_field(document, "spec");
     if (!spec) reject("decoding hashedrekod spec: unexpected end of JSON input");
-    if (!spec->IsNull() && !spec->IsObject()) reject(std::string("decoding hashedrekod spec: json: cannot unmarshal ") + go_kind(*spec) + " into Go value");
+    if (!spec->IsNull() && !spec->IsObject()) reject(std::string("decoding hashedrekod spec: json: cannot unmarshal ") + go_json_kind(*spec) + " into Go value");
     HashedRekordClaims claims;
     const JsonValue* data = spec->IsObject() ? go_struct_field(*spec, "data", "RekorHashedrekordV001SchemaData") : nullptr;
     const JsonValue* signature = spec->IsObject() ? go_struct_field(*spec, "signature", "RekorHashedrekordV001SchemaSignature") : nullptr;
@@ -230,7 +222,7 @@ VerifiedRekorSet parse_verified_payload(const std::string& canonical, std::strin
     VerifiedRekorSet verified;
     auto int64_field = [](const JsonValue& value, const std::string& key) -> std::int64_t {
         if (value.IsNull()) return 0;
-        if (!value.IsInt64()) reject("parsing Rekor SET payload: json: cannot unmarshal " + std::string(go_kind(value)) + " into Go value of type int64 (" + key + ")");
+        if (!value.IsInt64()) reject("parsing Rekor SET payload: json: cannot unmarshal " + std::string(go_json_kind(value)) + " into Go value of type int64 (" + key + ")");
         return value.GetInt64();
     };
     paranoid_exact_object(document, {"body", "integratedTime", "logIndex", "logID"}, [&](const std::string& key, const JsonValue& value) {
