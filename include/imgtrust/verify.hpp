@@ -49,7 +49,12 @@ struct Verdict {
     std::string transport_scope;  // e.g. `transports.dir["/srv/images"]` or `default`
     std::string manifest_digest;  // digest of the manifest bytes that were verified
     std::string platform;         // "os/arch[/variant]" when chosen from a list, else empty
+    std::string list_digest;      // digest of the manifest list the instance was taken from, else empty
     bool allowed = false;
+    // A denial not owned by any one requirement, else empty: with
+    // EvaluationOptions::require_signed, c/image's "No signature verification
+    // policy found for image …".
+    std::string reason;
     std::vector<RequirementOutcome> requirements;
 };
 
@@ -60,6 +65,11 @@ struct EvaluationOptions {
     std::string override_os;
     std::string override_arch;
     std::string override_variant;
+    // c/image's PolicyContext.RequireSignatureVerification (skopeo --require-signed):
+    // "at least one policy requirement which performs signature verification on
+    // the entire image contents must be present". Only signedBy and
+    // sigstoreSigned verify signatures; insecureAcceptAnything does not.
+    bool require_signed = false;
     // How images are reached (auth, TLS, registries.d, shared connection pool).
     SystemContext system;
 };
@@ -80,6 +90,14 @@ public:
     // Evaluates against an already-open source (the manifest used is
     // `instance_digest`, or the top-level one).
     Verdict evaluate(const ImageReference& image, ImageSource& source, const std::string& instance_digest = {});
+
+    // Every instance of a manifest list / OCI index, each by its own digest
+    // (skopeo copy --all checks each one), in list order; the identity is still
+    // `image`. The image is acceptable only if every Verdict allows it. For a
+    // single-manifest image: one Verdict. The list's own signatures are never
+    // evaluated, as in c/image.
+    std::vector<Verdict> evaluate_all_instances(const ImageReference& image);
+    std::vector<Verdict> evaluate_all_instances(const ImageReference& image, ImageSource& source);
 
     const Policy& policy() const;
 

@@ -30,6 +30,8 @@ struct VerifyOptions {
     std::string output = "text";
     bool debug = false;
     std::string override_os, override_arch, override_variant;
+    bool all_instances = false;   // --all: every instance of a manifest list
+    bool require_signed = false;  // --require-signed
     std::vector<std::string> images;
 };
 
@@ -82,18 +84,28 @@ SystemContext make_system_context(const VerifyOptions& options) {
     return system;
 }
 
-ImageResult verify_one(PolicyContext& context, const std::string& image_text, ExitCode& code) {
-    ImageResult result;
-    result.image = image_text;
+// One result per verdict: one for a single image (or the chosen instance),
+// one per instance with --all; an error is one result without a verdict.
+void verify_one(PolicyContext& context, const std::string& image_text, bool all_instances, ExitCode& code,
+                std::vector<ImageResult>& results) {
     try {
         auto image = parse_image_reference(image_text);
-        result.verdict = context.evaluate(*image);
-        code = worst_of(code, result.verdict->allowed ? exit_accepted : exit_rejected);
+        std::vector<Verdict> verdicts;
+        if (all_instances)
+            verdicts = context.evaluate_all_instances(*image);
+        else
+            verdicts.push_back(context.evaluate(*image));
+        for (auto& verdict : verdicts) {
+            code = worst_of(code, verdict.allowed ? exit_accepted : exit_rejected);
+            results.push_back(ImageResult{image_text, std::move(verdict), {}, {}});
+        }
     } catch (const std::exception& e) {
+        ImageResult result;
+        result.image = image_text;
         code = worst_of(code, exit_code_for(std::current_exception(), &result.error_kind));
         result.error_message = e.what();
+        results.push_back(std::move(result));
     }
-    return result;
 }
 
 int run_verify(const VerifyOptions& options) {
@@ -102,11 +114,12 @@ int run_verify(const VerifyOptions& options) {
     evaluation.override_os = options.override_os;
     evaluation.override_arch = options.override_arch;
     evaluation.override_variant = options.override_variant;
+    evaluation.require_signed = options.require_signed;
     evaluation.system = make_system_context(options);
     PolicyContext context(load_policy(options), evaluation);
     ExitCode code = exit_accepted;
     std::vector<ImageResult> results;
-    for (const auto& image : options.images) results.push_back(verify_one(context, image, code));
+    for (const auto& image : options.images) verify_one(context, image, options.all_instances, code, results);
     if (options.output == "json") {
         print_json_report(std::cout, results);
         for (const auto& r : results)
@@ -137,6 +150,10 @@ CommandAction register_verify_command(CLI::App& app) {
     cmd->add_option("--override-os", options->override_os, "Use OS instead of the running OS for choosing images");
     cmd->add_option("--override-arch", options->override_arch, "Use ARCH instead of the machine's architecture");
     cmd->add_option("--override-variant", options->override_variant, "Use VARIANT instead of the machine's variant");
+    cmd->add_flag("--all,-a", options->all_instances,
+                  "For a manifest list, evaluate every instance (each must be accepted), as skopeo copy --all");
+    cmd->add_flag("--require-signed", options->require_signed,
+                  "Reject an image that no signedBy or sigstoreSigned requirement has verified");
     cmd->add_option("images", options->images, "IMAGE (docker://NAME[:TAG|@DIGEST], dir:PATH, oci:PATH[:REF])")->required();
     return [cmd, options]() -> int {
         if (options->insecure_policy && !options->policy_path.empty())

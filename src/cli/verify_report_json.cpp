@@ -1,5 +1,5 @@
 // The verify JSON document (stable; documented in docs/verify-json.md):
-// {"images":[{"image","allowed","manifestDigest","platform","policy","scope",
+// {"images":[{"image","allowed","manifestDigest","platform","listDigest","policy","scope","reason",
 //   "requirements":[{"index","type","location","result","reason",
 //     "signatures":[{"index","format","accepted","reason","signedIdentity","keyFingerprint","hint",
 //       "certificate":{"subject","issuer","subjectAlternativeNames","oidcIssuer"} (fulcio/pki only),
@@ -82,8 +82,10 @@ void write_result(Writer& w, const ImageResult& result) {
         const Verdict& v = *result.verdict;
         write_string(w, "manifestDigest", v.manifest_digest);
         write_string(w, "platform", v.platform);
+        write_string(w, "listDigest", v.list_digest);
         write_string(w, "policy", v.policy_source);
         write_string(w, "scope", v.transport_scope);
+        write_string(w, "reason", v.reason);
         w.Key("requirements");
         w.StartArray();
         for (const auto& req : v.requirements) write_requirement(w, req);

@@ -35,7 +35,9 @@ void print_verdict(std::ostream& out, const Verdict& verdict) {
     out << verdict.image << ": " << (verdict.allowed ? "accepted" : "rejected") << "\n";
     out << "  manifest digest: " << verdict.manifest_digest << "\n";
     if (!verdict.platform.empty()) out << "  platform: " << verdict.platform << "\n";
+    if (!verdict.list_digest.empty()) out << "  instance of manifest list: " << verdict.list_digest << "\n";
     out << "  policy: " << verdict.policy_source << ", scope " << verdict.transport_scope << "\n";
+    if (!verdict.reason.empty()) out << "  " << verdict.reason << "\n";
     for (const auto& req : verdict.requirements) {
         out << "  requirement " << req.index << " (" << req.type << "): " << state_name(req.state);
         if (!req.reason.empty()) out << ": " << req.reason;

@@ -1,7 +1,11 @@
 // PolicyContext: the path from an image to a verdict.
 //   scope lookup → read the manifest actually used → AND over the scope's
 //   requirements, in order, stopping at the first that denies (as c/image does).
+//   A manifest list is never evaluated itself: one chosen instance, or each
+//   instance (evaluate_all_instances), as skopeo copy / copy --all do.
 #include <sys/utsname.h>
+
+#include <algorithm>
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
@@ -70,6 +74,24 @@ const ManifestInstance& choose_instance(const std::vector<ManifestInstance>& ins
                         options.override_variant + "\", OS " + os);
 }
 
+std::string platform_name(const ManifestInstance& instance) {
+    return instance.os + "/" + instance.architecture + (instance.variant.empty() ? "" : "/" + instance.variant);
+}
+
+bool verifies_signatures(const Requirement& requirement) {
+    return std::holds_alternative<SignedByRequirement>(requirement.value) ||
+           std::holds_alternative<SigstoreSignedRequirement>(requirement.value);
+}
+
+// One instance of a list, evaluated by its own digest; the identity stays `image`.
+Verdict evaluate_instance(PolicyContext& context, const ImageReference& image, ImageSource& source,
+                          const ManifestInstance& instance, const std::string& list_digest) {
+    Verdict verdict = context.evaluate(image, source, instance.digest);
+    verdict.platform = platform_name(instance);
+    verdict.list_digest = list_digest;
+    return verdict;
+}
+
 }  // namespace
 
 Verdict PolicyContext::evaluate(const ImageReference& image) {
@@ -77,10 +99,25 @@ Verdict PolicyContext::evaluate(const ImageReference& image) {
     ManifestBlob top = source->manifest();
     if (!is_manifest_list(top)) return evaluate(image, *source, {});
     const std::vector<ManifestInstance> instances = manifest_list_instances(top);
-    const ManifestInstance& instance = choose_instance(instances, state_->options);
-    Verdict verdict = evaluate(image, *source, instance.digest);
-    verdict.platform = instance.os + "/" + instance.architecture + (instance.variant.empty() ? "" : "/" + instance.variant);
-    return verdict;
+    const ManifestInstance& chosen = choose_instance(instances, state_->options);
+    return evaluate_instance(*this, image, *source, chosen, sha256_digest(top.bytes));
+}
+
+std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image) {
+    auto source = image.open(state_->options.system);
+    return evaluate_all_instances(image, *source);
+}
+
+std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image, ImageSource& source) {
+    ManifestBlob top = source.manifest();
+    if (!is_manifest_list(top)) return {evaluate(image, source, {})};
+    const std::string list_digest = sha256_digest(top.bytes);
+    const std::vector<ManifestInstance> instances = manifest_list_instances(top);
+    if (instances.empty()) throw NotFoundError("manifest list " + list_digest + " has no instances");
+    std::vector<Verdict> verdicts;
+    for (const auto& instance : instances)
+        verdicts.push_back(evaluate_instance(*this, image, source, instance, list_digest));
+    return verdicts;
 }
 
 Verdict PolicyContext::evaluate(const ImageReference& image, ImageSource& source, const std::string& instance_digest) {
@@ -110,6 +147,14 @@ Verdict PolicyContext::evaluate(const ImageReference& image, ImageSource& source
         verdict.requirements.push_back(std::move(outcome));
     }
     verdict.allowed = !denied;
+    const bool verified = std::any_of(requirements.begin(), requirements.end(), verifies_signatures);
+    if (verdict.allowed && state_->options.require_signed && !verified) {
+        // Every requirement allowed the image, and none of them verified a signature.
+        verdict.allowed = false;
+        verdict.reason = "No signature verification policy found for image " + image.transport_name() + ":" +
+                         image.policy_identity();
+        if (log) log(verdict.reason);
+    }
     return verdict;
 }
 
