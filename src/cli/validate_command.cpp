@@ -166,6 +166,17 @@ CommandAction register_validate_command(CLI::App& app) {
     cmd->add_option("-p,--sigstore-pubkey,-k,--key", o->trust.key_paths, "Sigstore public key file (repeatable: any of them)");
     cmd->add_option("--exact-repository", o->trust.exact_repository, "Accept signatures naming this repository (mirrored images)");
     cmd->add_flag("--match-repository", o->trust.match_repository, "Accept signatures naming the image's repository (cosign identities)");
+    cmd->add_option("--certificate-identity", o->trust.certificate_identity,
+                    "Keyless/PKI: the email SAN the signing certificate must hold");
+    cmd->add_option("--certificate-oidc-issuer", o->trust.certificate_oidc_issuer,
+                    "Keyless: the OIDC issuer Fulcio recorded in the certificate");
+    cmd->add_option("--fulcio-ca", o->trust.fulcio_ca_path, "Keyless: Fulcio CA root certificates (PEM)");
+    cmd->add_option("--rekor-public-key", o->trust.rekor_key_paths,
+                    "Rekor public key (PEM, ECDSA) whose SET must log the signature (repeatable: any of them)");
+    cmd->add_option("--ca-roots", o->trust.ca_roots_path, "PKI: root CA certificates (PEM)");
+    cmd->add_option("--ca-intermediates", o->trust.ca_intermediates_path, "PKI: intermediate CA certificates (PEM)");
+    cmd->add_option("--certificate-hostname", o->trust.certificate_hostname,
+                    "PKI: the hostname (DNS/IP SAN) the signing certificate must hold");
     cmd->add_option("--policy", o->trust.policy_path, "Use this containers-policy.json instead of keys");
     cmd->add_flag("--insecure-policy", o->trust.insecure_policy, "Accept every image without checking signatures (insecure)");
     cmd->add_option("--registry", o->overrides.registry, "Override every image's registry host");

@@ -42,6 +42,11 @@ struct ManifestCheck {
     CheckStatus status = CheckStatus::fetch_error;
     std::string signed_identity;  // of the accepted signature
     std::string key_fingerprint;  // of the key that verified it
+    // Of the accepted signature's certificate (sigstoreSigned fulcio or pki), else empty.
+    std::string certificate_subject;      // subject DN (Fulcio leaves have an empty one)
+    std::string certificate_issuer;       // issuer DN
+    std::vector<std::string> certificate_sans;  // "email:…", "DNS:…", "URI:…", "IP:…"
+    std::string certificate_oidc_issuer;  // Fulcio only
     std::vector<std::string> reasons;  // every rejection reason (or why it was skipped / not read)
 };
 

@@ -77,6 +77,10 @@ ManifestCheck ImageValidator::State::evaluate(const ImageReference& image, Image
         check.status = derived.status;
         check.signed_identity = derived.signed_identity;
         check.key_fingerprint = derived.key_fingerprint;
+        check.certificate_subject = derived.certificate_subject;
+        check.certificate_issuer = derived.certificate_issuer;
+        check.certificate_sans = derived.certificate_sans;
+        check.certificate_oidc_issuer = derived.certificate_oidc_issuer;
         check.reasons = std::move(derived.reasons);
     } catch (const FetchError& e) {
         check.status = CheckStatus::fetch_error;

@@ -1,5 +1,6 @@
 // CSV report (RFC 4180): one row per manifest checked, or one row for an image
 // with none (an invalid line). No summary rows: the columns stay uniform.
+// New columns are only ever appended, so that readers by position keep working.
 #include "validate/report_writer.hpp"
 
 namespace imgtrust::validate {
@@ -27,19 +28,21 @@ public:
 
     void begin(const ReportHeader&) override {
         out_ << "line,input,reference,passed,image_status,error,kind,digest,media_type,platform,status,signed_identity,"
-                "key_fingerprint,reasons\r\n";
+                "key_fingerprint,reasons,certificate_subject,certificate_issuer,certificate_sans,certificate_oidc_issuer\r\n";
     }
 
     void write(const ImageReport& report) override {
         const std::string image_part = std::to_string(report.line_number) + "," + csv_field(report.input_line) + "," +
                                        csv_field(report.reference) + "," + (report.passed ? "true" : "false") + "," +
                                        status_name(report.status) + "," + csv_field(report.error) + ",";
-        if (report.manifests.empty()) out_ << image_part << ",,,,,,,\r\n";
+        if (report.manifests.empty()) out_ << image_part << ",,,,,,,,,,,\r\n";
         for (const auto& check : report.manifests)
             out_ << image_part << kind_name(check.kind) << "," << csv_field(check.digest) << "," << csv_field(check.media_type)
                  << "," << csv_field(check.has_platform ? check.platform.text() : "") << "," << status_name(check.status)
                  << "," << csv_field(check.signed_identity) << "," << csv_field(check.key_fingerprint) << ","
-                 << csv_field(joined_reasons(check.reasons)) << "\r\n";
+                 << csv_field(joined_reasons(check.reasons)) << "," << csv_field(check.certificate_subject) << ","
+                 << csv_field(check.certificate_issuer) << "," << csv_field(joined_reasons(check.certificate_sans)) << ","
+                 << csv_field(check.certificate_oidc_issuer) << "\r\n";
     }
 
     void end(const ReportSummary&) override { out_.flush(); }

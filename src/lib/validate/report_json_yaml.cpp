@@ -116,6 +116,10 @@ private:
              << ",\n         \"platform\": " << platform_json(check) << ", \"status\": " << json_quote(status_name(check.status))
              << ",\n         \"signedIdentity\": " << json_quote(check.signed_identity)
              << ", \"keyFingerprint\": " << json_quote(check.key_fingerprint)
+             << ",\n         \"certificateSubject\": " << json_quote(check.certificate_subject)
+             << ", \"certificateIssuer\": " << json_quote(check.certificate_issuer)
+             << ",\n         \"certificateSans\": " << quoted_list(check.certificate_sans)
+             << ", \"certificateOidcIssuer\": " << json_quote(check.certificate_oidc_issuer)
              << ",\n         \"reasons\": " << quoted_list(check.reasons) << "}";
     }
 
@@ -148,6 +152,10 @@ public:
                  << "\n        status: " << json_quote(status_name(check.status))
                  << "\n        signedIdentity: " << json_quote(check.signed_identity)
                  << "\n        keyFingerprint: " << json_quote(check.key_fingerprint)
+                 << "\n        certificateSubject: " << json_quote(check.certificate_subject)
+                 << "\n        certificateIssuer: " << json_quote(check.certificate_issuer)
+                 << "\n        certificateSans: " << quoted_list(check.certificate_sans)
+                 << "\n        certificateOidcIssuer: " << json_quote(check.certificate_oidc_issuer)
                  << "\n        reasons: " << quoted_list(check.reasons);
         }
         any_ = true;

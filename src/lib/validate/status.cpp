@@ -27,6 +27,10 @@ void take_accepted_signature(const Verdict& verdict, StatusDerivation& derived) 
             if (signature.accepted) {
                 derived.signed_identity = signature.signed_identity;
                 derived.key_fingerprint = signature.key_fingerprint;
+                derived.certificate_subject = signature.certificate_subject;
+                derived.certificate_issuer = signature.certificate_issuer;
+                derived.certificate_sans = signature.certificate_sans;
+                derived.certificate_oidc_issuer = signature.certificate_oidc_issuer;
                 return;
             }
 }
@@ -41,6 +45,16 @@ CheckStatus classify_signature_reason(const std::string& reason) {
     // GPG: a signature by a key the policy does not trust, or by an unknown key.
     if (starts_with(reason, "signature by key") && contains(reason, "is not accepted")) return CheckStatus::untrusted_key;
     if (contains(reason, "No public key")) return CheckStatus::untrusted_key;
+    // sigstoreSigned fulcio/pki/Rekor: the certificate or the Rekor SET does not
+    // make the signer trusted (chain, validity, EKU, OIDC issuer, email or
+    // hostname SAN, a SET by an untrusted Rekor key or for other bytes).
+    // A missing or malformed annotation stays invalid-signature.
+    if (starts_with(reason, "veryfing leaf certificate failed")) return CheckStatus::untrusted_key;
+    if (starts_with(reason, "Unexpected Fulcio OIDC issuer")) return CheckStatus::untrusted_key;
+    if (starts_with(reason, "Required email")) return CheckStatus::untrusted_key;
+    if (starts_with(reason, "Unexpected subject hostname")) return CheckStatus::untrusted_key;
+    if (starts_with(reason, "cryptographic signature verification of Rekor SET failed")) return CheckStatus::untrusted_key;
+    if (contains(reason, "in Rekor SET does not match")) return CheckStatus::untrusted_key;
     return CheckStatus::invalid_signature;
 }
 

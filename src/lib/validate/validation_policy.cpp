@@ -2,18 +2,107 @@
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/reference.hpp"
+#include "signature/certificate.hpp"
 #include "signature/public_key.hpp"
+#include "signature/rejection.hpp"
 #include "util/bytes.hpp"
 
 namespace imgtrust::validate {
 namespace {
 
-constexpr std::size_t max_key_file_bytes = 4 * 1024 * 1024;
+constexpr std::size_t max_trust_file_bytes = 4 * 1024 * 1024;
+
+std::string read_trust_file(const std::string& path, const std::string& option, const char* what) {
+    auto text = util::read_file_bounded(path, max_trust_file_bytes, what);
+    if (!text) throw ConfigError(option + " " + path + ": the file does not exist");
+    return *text;
+}
 
 void check_key_file(const std::string& path) {
-    auto text = util::read_file_bounded(path, max_key_file_bytes, "public key");
+    auto text = util::read_file_bounded(path, max_trust_file_bytes, "public key");
     if (!text) throw ConfigError("public key file " + path + " does not exist");
     signature::load_public_keys_pem(*text, path);  // throws ConfigError when there is no valid key
+}
+
+// "The Rekor public key ... must be an ECDSA key", as c/image loads rekorPublicKey….
+void check_rekor_key_file(const std::string& path) {
+    auto text = read_trust_file(path, "--rekor-public-key", "Rekor public key");
+    for (const auto& key : signature::load_public_keys_pem(text, "--rekor-public-key " + path))
+        if (!key.is_ecdsa()) throw ConfigError("--rekor-public-key " + path + ": the Rekor public key is not using ECDSA");
+}
+
+// Roots as x509.CertPool.AppendCertsFromPEM loads them: at least one must load.
+void check_root_file(const std::string& path, const std::string& option) {
+    auto text = read_trust_file(path, option, "CA certificates");
+    if (signature::collect_pool_certificates_pem(text).empty())
+        throw ConfigError(option + " " + path + ": no valid PEM CERTIFICATE block could be loaded");
+}
+
+// Intermediates are parsed strictly (every block a certificate), as c/image does.
+void check_intermediates_file(const std::string& path) {
+    auto text = read_trust_file(path, "--ca-intermediates", "CA intermediates");
+    try {
+        if (signature::parse_certificates_pem(text).empty())
+            throw ConfigError("--ca-intermediates " + path + ": the file holds no certificate");
+    } catch (const signature::SignatureRejected& e) {
+        throw ConfigError("--ca-intermediates " + path + ": " + e.what());
+    }
+}
+
+bool has_fulcio_options(const TrustOptions& o) { return !o.fulcio_ca_path.empty() || !o.certificate_oidc_issuer.empty(); }
+bool has_pki_options(const TrustOptions& o) {
+    return !o.ca_roots_path.empty() || !o.ca_intermediates_path.empty() || !o.certificate_hostname.empty();
+}
+bool has_in_memory_options(const TrustOptions& o) {
+    return !o.key_paths.empty() || has_fulcio_options(o) || has_pki_options(o) || !o.certificate_identity.empty() ||
+           !o.rekor_key_paths.empty();
+}
+
+void check_sources(const TrustOptions& o) {
+    const int sources = (has_in_memory_options(o) ? 1 : 0) + (o.policy_path.empty() ? 0 : 1) + (o.insecure_policy ? 1 : 0);
+    if (sources == 0)
+        throw ConfigError("no trust given: use -p/--sigstore-pubkey KEY (or -k/--key), keyless (--fulcio-ca, "
+                          "--rekor-public-key, --certificate-oidc-issuer, --certificate-identity), PKI (--ca-roots with "
+                          "--certificate-identity and/or --certificate-hostname), or --policy FILE");
+    if (sources > 1)
+        throw ConfigError("use only one of: keys (-p/--sigstore-pubkey/-k/--key), keyless or PKI certificate options, "
+                          "--policy, --insecure-policy");
+    if (!o.exact_repository.empty() && o.match_repository)
+        throw ConfigError("--exact-repository and --match-repository cannot be used together");
+    if (!has_in_memory_options(o) && (!o.exact_repository.empty() || o.match_repository))
+        throw ConfigError("--exact-repository and --match-repository apply to the in-memory policy built from keys, "
+                          "keyless or PKI options, not to --policy or --insecure-policy");
+}
+
+void check_keyless_combination(const TrustOptions& o) {
+    const bool fulcio = has_fulcio_options(o), pki = has_pki_options(o);
+    if (!o.key_paths.empty() && (fulcio || pki || !o.certificate_identity.empty()))
+        throw ConfigError("public keys (-p/--sigstore-pubkey/-k/--key) and keyless or PKI certificate options "
+                          "(--fulcio-ca, --certificate-oidc-issuer, --certificate-identity, --ca-roots, "
+                          "--ca-intermediates, --certificate-hostname) cannot be used together");
+    if (fulcio && pki)
+        throw ConfigError("keyless (--fulcio-ca, --certificate-oidc-issuer) and PKI (--ca-roots, --ca-intermediates, "
+                          "--certificate-hostname) options cannot be used together");
+    if (fulcio) {
+        if (o.fulcio_ca_path.empty()) throw ConfigError("keyless verification needs --fulcio-ca FILE (the Fulcio CA roots)");
+        if (o.rekor_key_paths.empty())
+            throw ConfigError("keyless verification needs --rekor-public-key FILE: containers-policy.json(5) requires a "
+                              "Rekor public key with fulcio");
+        if (o.certificate_oidc_issuer.empty()) throw ConfigError("keyless verification needs --certificate-oidc-issuer URL");
+        if (o.certificate_identity.empty()) throw ConfigError("keyless verification needs --certificate-identity EMAIL");
+    } else if (pki) {
+        if (o.ca_roots_path.empty()) throw ConfigError("PKI verification needs --ca-roots FILE");
+        if (o.certificate_identity.empty() && o.certificate_hostname.empty())
+            throw ConfigError("PKI verification needs --certificate-identity EMAIL and/or --certificate-hostname HOST");
+        if (!o.rekor_key_paths.empty())
+            throw ConfigError("--rekor-public-key cannot be used with PKI (--ca-roots): containers-policy.json(5) does not "
+                              "support Rekor keys with pki");
+    } else if (!o.certificate_identity.empty()) {
+        throw ConfigError("--certificate-identity needs keyless (--fulcio-ca, --rekor-public-key, "
+                          "--certificate-oidc-issuer) or PKI (--ca-roots) options");
+    } else if (!o.rekor_key_paths.empty() && o.key_paths.empty()) {
+        throw ConfigError("--rekor-public-key needs -p/--sigstore-pubkey keys or keyless (--fulcio-ca) options");
+    }
 }
 
 SignedIdentity identity_for(const TrustOptions& options) {
@@ -35,35 +124,92 @@ SignedIdentity identity_for(const TrustOptions& options) {
     return identity;
 }
 
+std::string joined(const std::vector<std::string>& values) {
+    std::string text;
+    for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + values[i];
+    return text;
+}
+
+std::string describe_trust(const TrustOptions& o) {
+    std::string text;
+    switch (trust_kind(o)) {
+        case TrustKind::keys: text = joined(o.key_paths); break;
+        case TrustKind::fulcio:
+            text = "fulcio (CA " + o.fulcio_ca_path + ", OIDC issuer " + o.certificate_oidc_issuer + ", email " +
+                   o.certificate_identity + ")";
+            break;
+        case TrustKind::pki:
+            text = "pki (roots " + o.ca_roots_path +
+                   (o.ca_intermediates_path.empty() ? "" : ", intermediates " + o.ca_intermediates_path) +
+                   (o.certificate_identity.empty() ? "" : ", email " + o.certificate_identity) +
+                   (o.certificate_hostname.empty() ? "" : ", hostname " + o.certificate_hostname) + ")";
+            break;
+        case TrustKind::none: break;
+    }
+    if (!o.rekor_key_paths.empty()) text += ", Rekor " + joined(o.rekor_key_paths);
+    return text;
+}
+
 std::string describe(const TrustOptions& options, const SignedIdentity& identity) {
-    std::string text = "in-memory policy: sigstoreSigned with ";
-    for (std::size_t i = 0; i < options.key_paths.size(); ++i) text += (i ? ", " : "") + options.key_paths[i];
+    std::string text = "in-memory policy: sigstoreSigned with " + describe_trust(options);
     text += std::string(", signedIdentity ") + identity_kind_name(identity.kind);
     if (identity.kind == SignedIdentity::Kind::exact_repository) text += " " + identity.docker_repository;
     return text;
 }
 
-void check_combination(const TrustOptions& options) {
-    const int sources = (options.key_paths.empty() ? 0 : 1) + (options.policy_path.empty() ? 0 : 1) + (options.insecure_policy ? 1 : 0);
-    if (sources == 0) throw ConfigError("no trust given: use -p/--sigstore-pubkey KEY (or -k/--key), or --policy FILE");
-    if (sources > 1) throw ConfigError("use only one of -p/--sigstore-pubkey/-k/--key, --policy and --insecure-policy");
-    if (!options.exact_repository.empty() && options.match_repository)
-        throw ConfigError("--exact-repository and --match-repository cannot be used together");
-    if (options.key_paths.empty() && (!options.exact_repository.empty() || options.match_repository))
-        throw ConfigError("--exact-repository and --match-repository apply to the in-memory policy built from -p/--sigstore-pubkey keys");
+void set_rekor_keys(const TrustOptions& o, SigstoreSignedRequirement& sigstore) {
+    for (const auto& path : o.rekor_key_paths) check_rekor_key_file(path);
+    if (o.rekor_key_paths.size() == 1) sigstore.rekor_public_key_path = o.rekor_key_paths.front();
+    else if (!o.rekor_key_paths.empty()) sigstore.rekor_public_key_paths = o.rekor_key_paths;
+}
+
+SigstoreSignedRequirement in_memory_requirement(const TrustOptions& o) {
+    SigstoreSignedRequirement sigstore;
+    switch (trust_kind(o)) {
+        case TrustKind::keys:
+            for (const auto& path : o.key_paths) check_key_file(path);
+            if (o.key_paths.size() == 1) sigstore.key_path = o.key_paths.front();
+            else sigstore.key_paths = o.key_paths;
+            break;
+        case TrustKind::fulcio:
+            check_root_file(o.fulcio_ca_path, "--fulcio-ca");
+            sigstore.fulcio = FulcioTrust{o.fulcio_ca_path, std::nullopt, o.certificate_oidc_issuer, o.certificate_identity};
+            break;
+        case TrustKind::pki: {
+            check_root_file(o.ca_roots_path, "--ca-roots");
+            PkiTrust pki;
+            pki.ca_roots_path = o.ca_roots_path;
+            if (!o.ca_intermediates_path.empty()) {
+                check_intermediates_file(o.ca_intermediates_path);
+                pki.ca_intermediates_path = o.ca_intermediates_path;
+            }
+            pki.subject_email = o.certificate_identity;
+            pki.subject_hostname = o.certificate_hostname;
+            sigstore.pki = std::move(pki);
+            break;
+        }
+        case TrustKind::none: break;
+    }
+    set_rekor_keys(o, sigstore);
+    sigstore.signed_identity = identity_for(o);
+    return sigstore;
 }
 
 }  // namespace
 
+TrustKind trust_kind(const TrustOptions& options) {
+    if (!options.key_paths.empty()) return TrustKind::keys;
+    if (has_fulcio_options(options)) return TrustKind::fulcio;
+    if (has_pki_options(options)) return TrustKind::pki;
+    return TrustKind::none;
+}
+
 Policy build_validation_policy(const TrustOptions& options) {
-    check_combination(options);
+    check_sources(options);
+    check_keyless_combination(options);
     if (options.insecure_policy) return insecure_accept_anything_policy();
     if (!options.policy_path.empty()) return load_policy_file(options.policy_path);
-    for (const auto& path : options.key_paths) check_key_file(path);
-    SigstoreSignedRequirement sigstore;
-    if (options.key_paths.size() == 1) sigstore.key_path = options.key_paths.front();
-    else sigstore.key_paths = options.key_paths;
-    sigstore.signed_identity = identity_for(options);
+    SigstoreSignedRequirement sigstore = in_memory_requirement(options);
     Policy policy;
     policy.source = describe(options, sigstore.signed_identity);
     policy.default_requirements.push_back(Requirement{sigstore, "default[0]"});

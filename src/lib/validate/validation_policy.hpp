@@ -1,5 +1,6 @@
 // The policy `imgtrust validate` checks against: hangar's in-memory policy
-// built from public keys, or a containers-policy.json file.
+// built from public keys, a Fulcio (keyless) or PKI trust given on the
+// command line, or a containers-policy.json file.
 #pragma once
 
 #include <string>
@@ -15,14 +16,33 @@ struct TrustOptions {
     bool match_repository = false;       // --match-repository
     std::string policy_path;             // --policy F
     bool insecure_policy = false;        // --insecure-policy
+    // Keyless (cosign's names): fulcio needs all four of CA, Rekor key, issuer, identity.
+    std::string fulcio_ca_path;                    // --fulcio-ca FILE
+    std::vector<std::string> rekor_key_paths;      // --rekor-public-key FILE (repeatable: any of them)
+    std::string certificate_oidc_issuer;           // --certificate-oidc-issuer URL
+    std::string certificate_identity;              // --certificate-identity EMAIL
+    // PKI: roots, optional intermediates, an email and/or a hostname.
+    std::string ca_roots_path;                     // --ca-roots FILE
+    std::string ca_intermediates_path;             // --ca-intermediates FILE
+    std::string certificate_hostname;              // --certificate-hostname HOST
 };
 
-// With keys: default and transports.docker[""] both hold one sigstoreSigned
-// requirement (keyPath, or keyPaths for several keys) whose signedIdentity is
-// matchRepoDigestOrExact, or exactRepository / matchRepository when asked.
-// Each key file is read and parsed now, so that a bad key is a configuration
-// error before any image is checked. Throws ConfigError for conflicting or
-// missing options and unreadable keys; PolicyFormatError for a bad policy file.
+// Which in-memory trust the options select (none: a policy file or --insecure-policy).
+enum class TrustKind { none, keys, fulcio, pki };
+TrustKind trust_kind(const TrustOptions& options);
+
+// With keys, fulcio or pki: default and transports.docker[""] both hold one
+// sigstoreSigned requirement whose signedIdentity is matchRepoDigestOrExact,
+// or exactRepository / matchRepository when asked.
+//   keys:   keyPath (keyPaths for several), plus rekorPublicKeyPath(s) when
+//           --rekor-public-key is given ("the signature must also be logged");
+//   fulcio: fulcio {caPath, oidcIssuer, subjectEmail} + rekorPublicKeyPath(s),
+//           mandatory as containers-policy.json(5) requires;
+//   pki:    pki {caRootsPath, caIntermediatesPath, subjectEmail, subjectHostname}.
+// Every trust file is read and parsed now, so that a bad file is a
+// configuration error before any image is checked. Throws ConfigError for
+// conflicting or missing options and unusable files; PolicyFormatError for a
+// bad policy file.
 Policy build_validation_policy(const TrustOptions& options);
 
 }  // namespace imgtrust::validate

@@ -116,11 +116,57 @@ TEST_CASE("csv report: one row per manifest, RFC 4180 quoting") {
     std::vector<std::string> rows;
     while (std::getline(lines, line)) rows.push_back(line);
     REQUIRE(rows.size() == 5);  // header, 2 manifests (one reason has an embedded newline → 2 physical lines), 1 invalid line
-    CHECK(rows[0] == "line,input,reference,passed,image_status,error,kind,digest,media_type,platform,status,signed_identity,key_fingerprint,reasons\r");
+    CHECK(rows[0] == "line,input,reference,passed,image_status,error,kind,digest,media_type,platform,status,signed_identity,key_fingerprint,reasons,"
+                     "certificate_subject,certificate_issuer,certificate_sans,certificate_oidc_issuer\r");
     CHECK(rows[1].rfind("4,  reg.example/app:v1,docker://reg.example/app:v1,false,unsigned,,index,sha256:1111,", 0) == 0);
     CHECK(rows[2].find(",platform,sha256:2222,,linux/arm64/v8,unsigned,,,\"A signature was required, but no signature exists | quote \"\" comma, newline") != std::string::npos);
-    CHECK(rows[3] == "end\"\r");
-    CHECK(rows[4] == "7,Bad\xff/Ref,,false,invalid-reference,line 7: invalid image reference,,,,,,,,\r");
+    CHECK(rows[3] == "end\",,,,\r");
+    CHECK(rows[4] == "7,Bad\xff/Ref,,false,invalid-reference,line 7: invalid image reference,,,,,,,,,,,,\r");
+}
+
+namespace {
+
+ImageReport keyless_report() {
+    ImageReport report;
+    report.line_number = 1;
+    report.input_line = "reg.example/app:v1";
+    report.reference = "docker://reg.example/app:v1";
+    ManifestCheck check;
+    check.digest = "sha256:3333";
+    check.status = CheckStatus::verified;
+    check.signed_identity = "reg.example/app:v1";
+    check.key_fingerprint = "SHA256:ee";
+    check.certificate_subject = "";
+    check.certificate_issuer = "CN=test fulcio intermediate,O=imgtrust tests";
+    check.certificate_sans = {"email:signer@example.com", "URI:https://ci.example.com/job"};
+    check.certificate_oidc_issuer = "https://oidc.example.com";
+    report.manifests = {check};
+    finish_image_report(report);
+    return report;
+}
+
+}  // namespace
+
+TEST_CASE("reports: the accepted certificate's subject, issuer, SANs and OIDC issuer") {
+    rapidjson::Document document;
+    document.Parse(render("json", {keyless_report()}).c_str());
+    REQUIRE_FALSE(document.HasParseError());
+    const auto& manifest = document["results"][0]["manifests"][0];
+    CHECK(std::string(manifest["certificateSubject"].GetString()).empty());
+    CHECK(std::string(manifest["certificateIssuer"].GetString()) == "CN=test fulcio intermediate,O=imgtrust tests");
+    REQUIRE(manifest["certificateSans"].Size() == 2);
+    CHECK(std::string(manifest["certificateSans"][0].GetString()) == "email:signer@example.com");
+    CHECK(std::string(manifest["certificateOidcIssuer"].GetString()) == "https://oidc.example.com");
+
+    YAML::Node yaml = YAML::Load(render("yaml", {keyless_report()}));
+    const auto yaml_manifest = yaml["results"][0]["manifests"][0];
+    CHECK(yaml_manifest["certificateIssuer"].as<std::string>() == "CN=test fulcio intermediate,O=imgtrust tests");
+    CHECK(yaml_manifest["certificateSans"][1].as<std::string>() == "URI:https://ci.example.com/job");
+    CHECK(yaml_manifest["certificateOidcIssuer"].as<std::string>() == "https://oidc.example.com");
+
+    std::string csv = render("csv", {keyless_report()});
+    CHECK(csv.find(",,\"CN=test fulcio intermediate,O=imgtrust tests\",email:signer@example.com | "
+                   "URI:https://ci.example.com/job,https://oidc.example.com\r\n") != std::string::npos);
 }
 
 TEST_CASE("report formats: unknown is a configuration error") {
