@@ -100,6 +100,8 @@ def publish_images(world):
         for repository in ("multi/app:v1", "multi-gap/app:v1"):
             push("dir:" + publish.fixture_image("multiarch-unsigned"), repository, publish.SIGNER_PRIMARY_ONLY,
                  copy_all=True)
+        world.digests["MI"] = sign_instances_by_digest(world, push, "multi-inst/app", ["arm64"])
+        world.digests["ME"] = sign_instances_by_digest(world, push, "multi-each/app", ["amd64", "arm64"])
     digest, _ = publish.manifest_digest(world.registry, "signed/app", "v1")
     world.digests["D"] = digest
     tamper_signature(world, "tampered/app", digest)
@@ -111,6 +113,24 @@ def publish_images(world):
     os.makedirs(target)
     shutil.copy(publish.lookaside_signatures(world.lookaside, "signed/app", digest)[0],
                 os.path.join(target, "signature-1"))
+
+
+def sign_instances_by_digest(world, push, repository, architectures):
+    """Pushes the multi-arch fixture unsigned (copy --all), then signs the named
+    platforms' instances by digest: skopeo copy --sign-by R@I R@I. Returns the
+    index digest."""
+    push("dir:" + publish.fixture_image("multiarch-unsigned"), repository + ":v1", copy_all=True)
+    index_digest, raw_index = publish.manifest_digest(world.registry, repository, "v1")
+    for instance in json.loads(raw_index)["manifests"]:
+        if instance["platform"]["architecture"] in architectures:
+            by_digest = "%s@%s" % (repository, instance["digest"])
+            push("docker://%s/%s" % (world.host, by_digest), by_digest, publish.SIGNER_PRIMARY_ONLY,
+                 extra=["--src-tls-verify=false"])
+            if not publish.lookaside_signatures(world.lookaside, repository, instance["digest"]):
+                raise RuntimeError("%s: signing by digest wrote no signature" % by_digest)
+    if publish.lookaside_signatures(world.lookaside, repository, index_digest):
+        raise RuntimeError("%s: the index must stay unsigned" % repository)
+    return index_digest
 
 
 def remove_instance_signature(world, repository, architecture):
@@ -150,7 +170,9 @@ def check_case(arguments, world, case):
     if result.verdict != wanted:
         problems.append("imgtrust %s, skopeo %s: imgtrust: %s; skopeo: %s" % (
             result.verdict, oracle, result.text()[-400:], oracle_output[-200:]))
-    if result.verdict in ("accepted", "rejected"):
+    if result.verdict in ("accepted", "rejected") and "--all" in case.options:
+        problems += rc.all_instances_problems(result, 2)
+    elif result.verdict in ("accepted", "rejected"):
         problems += common.json_report_problems(result, None)
     return problems, "imgtrust %s, skopeo %s%s" % (result.verdict, oracle, " [expected difference]" if why else "")
 

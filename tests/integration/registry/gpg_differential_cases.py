@@ -15,6 +15,12 @@ Images (all pushed by skopeo to one plain registry H; signatures in the lookasid
   multi/app:v1     a two-platform index, `copy --all --sign-by` (signs the index and
                    each instance)
   multi-gap/app:v1 the same, then the linux/amd64 instance's signature removed
+  multi-inst/app:v1  the index pushed unsigned (copy --all), then only the arm64
+                   instance signed by digest (`copy --sign-by …@sha256:I …@sha256:I`:
+                   the signed identity is that digest reference); digest key MI
+  multi-each/app:v1  the same with both instances signed by digest; digest key ME
+Multi-arch cases choose the instance with --override-arch, or check every
+instance with --all (`skopeo copy --all` checks each one), on both sides.
 """
 import base64
 import collections
@@ -155,11 +161,44 @@ def tamper_cases(w):
     ]
 
 
+def multiarch_all_cases(w):
+    """--all (every instance must be accepted) and instances signed by digest."""
+    repository = common.match("matchRepository")
+    all_instances, arm64, amd64 = ["--all"], ["--override-arch", "arm64"], ["--override-arch", "amd64"]
+    accept = rc.docker_policy({"": [common.ACCEPT]})
+    return [
+        ("multiarch/all/copy-all-sign-by", w.ref("multi/app"), signed_by(), "accepted", "file", all_instances),
+        ("multiarch/all/one-instance-unsigned", w.ref("multi-gap/app"), signed_by(), "rejected", "file",
+         all_instances),
+        ("multiarch/all/one-instance-unsigned/insecureAcceptAnything", w.ref("multi-gap/app"), accept, "accepted",
+         "file", all_instances),
+        ("multiarch/all/other-key", w.ref("multi/app"), signed_by("gpg-other.gpg"), "rejected", "file",
+         all_instances),
+        ("multiarch/by-digest/arm64/tag-reference", w.ref("multi-inst/app"), signed_by(), "rejected", "file", arm64),
+        ("multiarch/by-digest/arm64/matchRepository", w.ref("multi-inst/app"), signed_by(identity=repository),
+         "accepted", "file", arm64),
+        ("multiarch/by-digest/arm64/index-digest-reference", w.ref("multi-inst/app", "MI"), signed_by(), "accepted",
+         "file", arm64),
+        ("multiarch/by-digest/amd64-unsigned", w.ref("multi-inst/app"), signed_by(identity=repository), "rejected",
+         "file", amd64),
+        ("multiarch/by-digest/all-one-signed", w.ref("multi-inst/app"), signed_by(identity=repository), "rejected",
+         "file", all_instances),
+        ("multiarch/by-digest/all-each-signed", w.ref("multi-each/app"), signed_by(identity=repository), "accepted",
+         "file", all_instances),
+        ("multiarch/by-digest/all-each-signed/index-digest-reference", w.ref("multi-each/app", "ME"), signed_by(),
+         "accepted", "file", all_instances),
+        ("multiarch/by-digest/all-each-signed/tag-reference", w.ref("multi-each/app"), signed_by(), "rejected",
+         "file", all_instances),
+        ("multiarch/by-digest/all-each-signed/http", w.ref("multi-each/app", "ME"), signed_by(), "accepted", "http",
+         all_instances),
+    ]
+
+
 def build_cases(w):
     cases = []
     for name, image, requirement_or_policy, expect, *layout in (identity_cases(w) + key_cases(w) +
                                                                 lookaside_cases(w) + scope_cases(w) +
-                                                                tamper_cases(w)):
+                                                                tamper_cases(w) + multiarch_all_cases(w)):
         if "default" in requirement_or_policy:
             policy = requirement_or_policy
         else:

@@ -1,6 +1,7 @@
 """Pieces shared by the registry suites: arguments, running imgtrust and the
 skopeo oracle against docker:// images, policies."""
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -64,6 +65,28 @@ def run_skopeo_oracle(skopeo, policy_path, image, registries_d, scratch, options
         shutil.rmtree(destination, ignore_errors=True)
     output = (completed.stdout + completed.stderr).strip()
     return classify_skopeo(completed.returncode, output), output
+
+
+def all_instances_problems(result, instance_count):
+    """Checks verify --all --output json on a manifest list: one entry per
+    instance (same image and listDigest, distinct platforms and digests), and
+    the exit code says accepted only if every entry is allowed."""
+    try:
+        entries = json.loads(result.stdout)["images"]
+    except (ValueError, KeyError, TypeError) as error:
+        return ["--output json is not the documented shape (%s): %r" % (error, result.stdout[:200])]
+    problems = []
+    if len(entries) != instance_count:
+        problems.append("--all gave %d entries, want one per instance (%d)" % (len(entries), instance_count))
+    for field, want_distinct in (("image", False), ("listDigest", False), ("platform", True),
+                                 ("manifestDigest", True)):
+        values = [entry.get(field) for entry in entries]
+        if not all(values) or len(set(values)) != (len(values) if want_distinct else 1):
+            problems.append("--all entries' %s: %r" % (field, values))
+    all_allowed = all(entry.get("allowed") is True for entry in entries)
+    if all_allowed is not (result.exit_code == 0):
+        problems.append("--all: every entry allowed=%r but exit %d" % (all_allowed, result.exit_code))
+    return problems
 
 
 def docker_policy(scopes, default=None):
