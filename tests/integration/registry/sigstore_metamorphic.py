@@ -68,6 +68,11 @@ def check_case(arguments, world, case):
         problems.append("docker:// %s, the case expects %s: %s" % (remote.verdict, case.expect, remote.text()[-400:]))
     if remote.verdict in ("accepted", "rejected") and copied.verdict == remote.verdict:
         problems += same_digest_problems(remote, copied)
+    if "--all" in case.options:
+        problems += ["docker://: " + p for p in rc.all_instances_problems(remote, 2)]
+        problems += ["dir: " + p for p in rc.all_instances_problems(copied, 2)]
+    if "--require-signed" in case.options and case.expect == "rejected":
+        problems += require_signed_reason_problems(case, remote, copied)
     if case.signature_count is not None:
         problems += signature_count_problems(local, case)
     return problems, "docker:// %s, dir: %s" % (remote.verdict, copied.verdict)
@@ -79,6 +84,22 @@ def same_digest_problems(remote, copied):
     except (ValueError, KeyError, IndexError):
         return ["--output json is not the documented shape"]
     return [] if digests[0] == digests[1] else ["verified digests differ: docker %s, dir %s" % tuple(digests)]
+
+
+def require_signed_reason_problems(case, remote, copied):
+    """A policy that verifies no signature must be refused with c/image's message;
+    a requirement's own rejection must not be replaced by it."""
+    problems = []
+    for name, result in (("docker://", remote), ("dir:", copied)):
+        try:
+            reasons = [entry.get("reason", "") for entry in json.loads(result.stdout)["images"]]
+        except (ValueError, KeyError, TypeError):
+            return ["%s --output json is not the documented shape" % name]
+        verifies = any(r.get("type") in ("signedBy", "sigstoreSigned") for r in case.policy["default"])
+        want = "" if verifies else "No signature verification policy found for image "
+        if not all(reason.startswith(want) if want else reason == "" for reason in reasons):
+            problems.append("%s --require-signed reasons %r, want %r" % (name, reasons, want or ""))
+    return problems
 
 
 def signature_count_problems(local, case):

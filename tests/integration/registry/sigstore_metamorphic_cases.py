@@ -18,6 +18,12 @@ own repository H/<subject>/app:v1, with a sha256-<hex>.sig attachment holding:
                 (attachment included): the mirrored identity
   multi         a two-platform index (copy --all); amd64 instance signed, arm64 not
   multi-index   the same index, only the index digest signed
+  multi-all     the same index, the index and every instance signed
+  multi-none    the same index, no attachment at all
+Multi-arch cases choose the instance with --override-arch or check every instance
+with --all (the dir: copy is then `skopeo copy --all`, each instance's attachment
+becoming its <digest>.signature-N files). --require-signed cases check that a
+policy that verifies no signature rejects on both paths.
 """
 import collections
 import json
@@ -79,12 +85,15 @@ def publish_subjects(world):
 
 def publish_multiarch(world):
     source = "dir:" + publish.fixture_image("multiarch-unsigned")
-    for subject in ("multi", "multi-index"):
+    for subject in ("multi", "multi-index", "multi-all", "multi-none"):
         publish.skopeo_copy(source, "docker://%s/%s/app:v1" % (world.host, subject), copy_all=True)
     index_digest, raw_index = publish.manifest_digest(world.registry, "multi/app", "v1")
-    amd64 = [m["digest"] for m in json.loads(raw_index)["manifests"] if m["platform"]["architecture"] == "amd64"][0]
+    instances = {m["platform"]["architecture"]: m["digest"] for m in json.loads(raw_index)["manifests"]}
+    amd64 = instances["amd64"]
     publish.push_sigstore(world.registry, "multi/app", amd64, [_sign(world, "multi", amd64)])
     publish.push_sigstore(world.registry, "multi-index/app", index_digest, [_sign(world, "multi-index", index_digest)])
+    for digest in [index_digest] + sorted(instances.values()):
+        publish.push_sigstore(world.registry, "multi-all/app", digest, [_sign(world, "multi-all", digest)])
 
 
 def sigstore(identity=None, pub=PUB, **source):
@@ -148,6 +157,45 @@ def multiarch_cases(w):
     ]
 
 
+def multiarch_all_cases(w):
+    """--all: every instance must be accepted; the index's attachment never counts."""
+    repo = lambda subject: common.policy(sigstore(common.exact_repository(w.name(subject + "/app"))))  # noqa: E731
+    every, arm64 = ["--all"], ["--override-arch", "arm64"]
+    return [
+        Case("multiarch/all/some-instances-signed", w.ref("multi/app"), repo("multi"), "rejected", every, True, None),
+        Case("multiarch/all/only-index-signed", w.ref("multi-index/app"), repo("multi-index"), "rejected", every,
+             True, None),
+        Case("multiarch/all/index-and-every-instance-signed", w.ref("multi-all/app"), repo("multi-all"), "accepted",
+             every, True, None),
+        Case("multiarch/all/index-and-every-instance-signed/untrusted-key", w.ref("multi-all/app"),
+             common.policy(sigstore(common.exact_repository(w.name("multi-all/app")), OTHER_PUB)), "rejected", every,
+             True, None),
+        Case("multiarch/every-instance-signed/arm64", w.ref("multi-all/app"), repo("multi-all"), "accepted", arm64,
+             True, None),
+        Case("multiarch/all/none-signed", w.ref("multi-none/app"), repo("multi-none"), "rejected", every, True, None),
+        Case("multiarch/all/none-signed/insecureAcceptAnything", w.ref("multi-none/app"), common.policy(common.ACCEPT),
+             "accepted", every, True, None),
+        Case("multiarch/all/none-signed/insecureAcceptAnything/require-signed", w.ref("multi-none/app"),
+             common.policy(common.ACCEPT), "rejected", every + ["--require-signed"], True, None),
+        Case("multiarch/all/every-instance-signed/require-signed", w.ref("multi-all/app"), repo("multi-all"),
+             "accepted", every + ["--require-signed"], True, None),
+    ]
+
+
+def require_signed_cases(w):
+    good = common.policy(sigstore(common.exact_repository(w.name("good/app"))))
+    insecure_then_good = common.policy(common.ACCEPT, sigstore(common.exact_repository(w.name("good/app"))))
+    return [
+        Case("require-signed/sigstoreSigned", w.ref("good/app"), good, "accepted", ["--require-signed"], False, 1),
+        Case("require-signed/insecureAcceptAnything", w.ref("good/app"), common.policy(common.ACCEPT), "rejected",
+             ["--require-signed"], False, 1),
+        Case("require-signed/insecureAcceptAnything-then-sigstoreSigned", w.ref("good/app"), insecure_then_good,
+             "accepted", ["--require-signed"], False, 1),
+        Case("require-signed/unsigned-insecureAcceptAnything-then-sigstoreSigned", w.ref("unsigned/app"),
+             insecure_then_good, "rejected", ["--require-signed"], False, 0),
+    ]
+
+
 def build_cases(w):
     cases = []
     for name, subject, requirement, expect, count in single_image_cases(w):
@@ -155,4 +203,4 @@ def build_cases(w):
     digest_ref = w.ref("good/app", w.digest)
     cases.append(Case("good/digest-reference", digest_ref, common.policy(sigstore(common.exact_repository(
         w.name("good/app")))), "accepted", [], False, 1))
-    return cases + multiarch_cases(w)
+    return cases + multiarch_cases(w) + multiarch_all_cases(w) + require_signed_cases(w)
