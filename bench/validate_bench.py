@@ -138,6 +138,21 @@ def run_skopeo(arguments, registry, workdir, names):
     return seconds, len(subset), registry.request_count() - before
 
 
+def build_type(binary):
+    """The meson buildtype of the build directory holding `binary`, or "unknown"."""
+    directory = os.path.dirname(os.path.abspath(binary))
+    while directory != os.path.dirname(directory):
+        options = os.path.join(directory, "meson-info", "intro-buildoptions.json")
+        if os.path.exists(options):
+            with open(options) as source:
+                for option in json.load(source):
+                    if option.get("name") == "buildtype":
+                        return option.get("value", "unknown")
+            return "unknown"
+        directory = os.path.dirname(directory)
+    return "unknown"
+
+
 def machine():
     model = "unknown CPU"
     with open("/proc/cpuinfo") as cpuinfo:
@@ -164,6 +179,11 @@ def main():
     registry = None
     try:
         print("machine: " + machine())
+        kind = build_type(arguments.imgtrust)
+        print("imgtrust build: buildtype=%s (%s)" % (kind, arguments.imgtrust))
+        if kind not in ("release", "debugoptimized"):
+            print("WARNING: not an optimised build; figures from it say little. Use a build directory set up with\n"
+                  "         meson setup build-release --buildtype=release", flush=True)
         registry = harness.Registry(workdir, "plain")
         harness.wait_registry_ready(registry)
         started = time.monotonic()

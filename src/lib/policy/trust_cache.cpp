@@ -1,5 +1,7 @@
 #include "policy/trust_cache.hpp"
 
+#include <mutex>
+
 #include "imgtrust/errors.hpp"
 #include "signature/rejection.hpp"
 #include "util/bytes.hpp"
@@ -46,6 +48,25 @@ std::vector<KeySource> collect_key_sources(const std::string& location, const st
     return sources;
 }
 
+// The first PEM public key of a source, parsed once per process for the same bytes:
+// `validate` gives each worker its own PolicyContext, and a key is not parsed again
+// for each of them. A PublicKey shares its EVP_PKEY, which OpenSSL lets several
+// threads use at once for verification. Failures are not remembered (their
+// message names the source); at most 64 distinct keys are kept.
+signature::PublicKey first_public_key(const KeySource& source) {
+    static std::mutex mutex;
+    static std::map<std::string, signature::PublicKey> parsed;
+    {
+        std::lock_guard lock(mutex);
+        auto found = parsed.find(source.bytes);
+        if (found != parsed.end()) return found->second;
+    }
+    signature::PublicKey key = signature::load_public_keys_pem(source.bytes, source.origin).front();
+    std::lock_guard lock(mutex);
+    if (parsed.size() < 64) parsed.emplace(source.bytes, key);
+    return key;
+}
+
 }  // namespace
 
 const std::vector<signature::PublicKey>& TrustCache::sigstore_public_keys(const Requirement& requirement,
@@ -56,7 +77,7 @@ const std::vector<signature::PublicKey>& TrustCache::sigstore_public_keys(const 
     for (const auto& source : collect_key_sources(requirement.location, sigstore.key_path, sigstore.key_paths,
                                                   sigstore.key_data, sigstore.key_datas)) {
         // c/image parses one PEM public key per source; later blocks are not trusted.
-        keys.push_back(signature::load_public_keys_pem(source.bytes, source.origin).front());
+        keys.push_back(first_public_key(source));
     }
     return public_keys_.emplace(&requirement, std::move(keys)).first->second;
 }

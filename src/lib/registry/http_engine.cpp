@@ -3,7 +3,10 @@
 // redirects itself so that Authorization never reaches another host.
 #include "registry/http_engine.hpp"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <deque>
 #include <fstream>
 #include <mutex>
@@ -45,6 +48,14 @@ std::string system_ca_bundle() {
     return bundle;
 }
 
+// Plain http:// has no HTTP/2 (CURL_HTTP_VERSION_2TLS), so nothing to multiplex: such
+// requests run on the caller's thread, without the two thread hand-offs of the engine.
+bool is_plain_http(const std::string& url) {
+    return url.size() > 7 && std::equal(url.begin(), url.begin() + 7, "http://", [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == b;
+    });
+}
+
 }  // namespace
 
 struct HttpEngine::Impl {
@@ -55,8 +66,12 @@ struct HttpEngine::Impl {
     bool stopping = false;
     std::atomic<std::size_t> sent{0};
     std::map<CURL*, std::unique_ptr<Transfer>> active;     // engine thread only
-    std::map<std::string, std::string> ca_bundles;         // engine thread only: joined CA paths -> PEM
-    std::optional<std::string> system_bundle;              // engine thread only
+    std::mutex ca_mutex;
+    std::map<std::string, std::string> ca_bundles;         // under ca_mutex: joined CA paths -> PEM
+    std::optional<std::string> system_bundle;              // under ca_mutex
+    std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks;  // the share is used from several threads
+    std::mutex idle_mutex;
+    std::vector<CURL*> idle_handles;  // under idle_mutex: direct-path handles, each keeping its connections
     std::thread worker;
 
     void run();
@@ -66,14 +81,31 @@ struct HttpEngine::Impl {
     void finish(CURL* easy, CURLcode code);
     void fail_everything();
     const std::string& ca_bundle_for(const TlsSettings& tls);
+    HttpResponse perform_direct(HttpRequest request);
+    CURL* borrow_handle();
+    void return_handle(CURL* easy);
 };
+
+namespace {
+
+void lock_share(CURL*, curl_lock_data data, curl_lock_access, void* locks) {
+    (*static_cast<std::array<std::mutex, CURL_LOCK_DATA_LAST>*>(locks))[data].lock();
+}
+
+void unlock_share(CURL*, curl_lock_data data, void* locks) {
+    (*static_cast<std::array<std::mutex, CURL_LOCK_DATA_LAST>*>(locks))[data].unlock();
+}
+
+}  // namespace
 
 HttpEngine::HttpEngine() : impl_(std::make_unique<Impl>()) {
     initialise_curl_once();
     impl_->multi = curl_multi_init();
     impl_->share = curl_share_init();
     if (!impl_->multi || !impl_->share) throw FetchError("cannot initialise libcurl");
-    // Every easy handle lives on the engine thread, so the share needs no lock callbacks.
+    curl_share_setopt(impl_->share, CURLSHOPT_LOCKFUNC, &lock_share);
+    curl_share_setopt(impl_->share, CURLSHOPT_UNLOCKFUNC, &unlock_share);
+    curl_share_setopt(impl_->share, CURLSHOPT_USERDATA, &impl_->share_locks);
     curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     // Connections are reused through the multi handle's own cache (all transfers use one multi).
@@ -88,6 +120,7 @@ HttpEngine::~HttpEngine() {
     }
     curl_multi_wakeup(impl_->multi);
     impl_->worker.join();
+    for (CURL* easy : impl_->idle_handles) curl_easy_cleanup(easy);
     curl_multi_cleanup(impl_->multi);
     curl_share_cleanup(impl_->share);
 }
@@ -105,7 +138,53 @@ std::future<HttpResponse> HttpEngine::submit(HttpRequest request) {
     return future;
 }
 
-HttpResponse HttpEngine::perform(HttpRequest request) { return submit(std::move(request)).get(); }
+HttpResponse HttpEngine::perform(HttpRequest request) {
+    if (is_plain_http(request.url)) return impl_->perform_direct(std::move(request));
+    return submit(std::move(request)).get();
+}
+
+CURL* HttpEngine::Impl::borrow_handle() {
+    std::lock_guard lock(idle_mutex);
+    if (idle_handles.empty()) return curl_easy_init();
+    CURL* easy = idle_handles.back();  // the most recently used: its connection is the likeliest to be alive
+    idle_handles.pop_back();
+    return easy;
+}
+
+void HttpEngine::Impl::return_handle(CURL* easy) {
+    std::lock_guard lock(idle_mutex);
+    idle_handles.push_back(easy);
+}
+
+// The same transfer as on the engine thread (bounds, errors, redirects), run by the caller.
+HttpResponse HttpEngine::Impl::perform_direct(HttpRequest request) {
+    CURL* easy = borrow_handle();
+    if (!easy) throw TransportError("cannot create a libcurl handle", true);
+    Transfer transfer;
+    transfer.request = std::move(request);
+    struct Return {
+        Impl& impl;
+        CURL* easy;
+        ~Return() { impl.return_handle(easy); }
+    } give_back{*this, easy};
+    while (true) {
+        transfer.prepare(share, ca_bundle_for(transfer.request.tls), easy);
+        ++sent;
+        const CURLcode code = curl_easy_perform(easy);
+        if (auto error = transfer.failure(code)) std::rethrow_exception(error);
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+        char* effective = nullptr;
+        curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
+        transfer.response.effective_url = effective ? effective : transfer.request.url;
+        const auto next = transfer.redirect_target();
+        if (!next) return std::move(transfer.response);
+        if (transfer.redirects_followed >= max_redirect_hops) {
+            throw TransportError(transfer.request.method + " " + transfer.request.url + ": stopped after " +
+                                 std::to_string(max_redirect_hops) + " redirects", false);
+        }
+        transfer.advance_to(*next);
+    }
+}
 
 std::size_t HttpEngine::requests_sent() const { return impl_->sent.load(); }
 
@@ -199,6 +278,7 @@ void HttpEngine::Impl::fail_everything() {
 const std::string& HttpEngine::Impl::ca_bundle_for(const TlsSettings& tls) {
     static const std::string none;
     if (!tls.verify || tls.ca_files.empty()) return none;
+    std::lock_guard lock(ca_mutex);  // map nodes are stable: the reference outlives the lock
     std::string key;
     for (const auto& path : tls.ca_files) key += path + '\n';
     auto found = ca_bundles.find(key);

@@ -99,12 +99,12 @@ std::string url_authority(const std::string& url) {
 }
 
 Transfer::~Transfer() {
-    if (easy) curl_easy_cleanup(easy);
+    if (easy && owns_easy) curl_easy_cleanup(easy);
     curl_slist_free_all(header_list);
 }
 
-void Transfer::prepare(CURLSH* share, const std::string& ca_bundle) {
-    if (easy) curl_easy_cleanup(easy);
+void Transfer::prepare(CURLSH* share, const std::string& ca_bundle, CURL* reused) {
+    if (easy && owns_easy && easy != reused) curl_easy_cleanup(easy);
     curl_slist_free_all(header_list);
     header_list = nullptr;
     response = HttpResponse{};
@@ -112,7 +112,10 @@ void Transfer::prepare(CURLSH* share, const std::string& ca_bundle) {
     error_buffer[0] = '\0';
     if (original_authority.empty()) original_authority = url_authority(request.url);
 
-    easy = curl_easy_init();
+    owns_easy = reused == nullptr;
+    easy = reused ? reused : curl_easy_init();
+    if (reused) curl_easy_reset(easy);
+    if (!easy) throw TransportError("cannot create a libcurl handle", true);
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_SHARE, share);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);

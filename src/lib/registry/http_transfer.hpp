@@ -19,6 +19,7 @@ struct Transfer {
     std::promise<HttpResponse> promise;
     HttpResponse response;
     CURL* easy = nullptr;
+    bool owns_easy = true;  // false: borrowed from the engine's idle handles (kept, with its connections)
     curl_slist* header_list = nullptr;
     char error_buffer[CURL_ERROR_SIZE] = {};
     bool body_too_large = false;
@@ -26,9 +27,10 @@ struct Transfer {
     std::string original_authority;  // scheme://host:port of the first hop
 
     ~Transfer();
-    // Creates and configures the easy handle for request.url (share: DNS + TLS sessions;
-    // ca_bundle: system CAs plus the request's extra CA files, empty when none).
-    void prepare(CURLSH* share, const std::string& ca_bundle);
+    // Configures an easy handle for request.url (share: DNS + TLS sessions; ca_bundle:
+    // system CAs plus the request's extra CA files, empty when none): `reused` after a
+    // curl_easy_reset (its live connections stay), else a new handle this transfer owns.
+    void prepare(CURLSH* share, const std::string& ca_bundle, CURL* reused = nullptr);
     // After CURLMSG_DONE: the exception to deliver for a failed transfer, or nullptr.
     std::exception_ptr failure(CURLcode code) const;
     // After a successful hop: the next URL when this response is a redirect to follow.

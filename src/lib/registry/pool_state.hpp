@@ -41,6 +41,8 @@ struct RegistryPool::Impl {
     Impl(const SystemContext& original, RetryPolicy policy);
 
     void debug(const std::string& line) const;
+    // Whether debug() prints anything: callers skip formatting per-request lines otherwise.
+    bool debugging() const { return static_cast<bool>(context.debug_log); }
     // Reads certs.d on first use (ConfigError for an unpaired .cert/.key).
     HostState host(const std::string& reference_host);
     void remember_scheme(const std::string& reference_host, const std::string& scheme);

@@ -142,6 +142,7 @@ HttpResponse RequestRunner::send_once(const std::string& url, const RegistryRequ
     http.tls = pool_.host(reference_host_).tls;
     try {
         HttpResponse response = pool_.engine.perform(std::move(http));
+        if (!pool_.debugging()) return response;
         const bool redirected = !response.effective_url.empty() && response.effective_url != url;
         pool_.debug(request.method + " " + without_query(url) + " → " + std::to_string(response.status) +
                     (redirected ? " (redirected to " + without_query(response.effective_url) + ")" : ""));
@@ -165,7 +166,7 @@ std::optional<std::string> RequestRunner::authorization(std::string& token_key) 
     token_key = key;
     const std::string realm = parameter(*host.challenge, "realm");
     if (auto cached = pool_.cached_token(key)) {
-        pool_.debug("Using cached token for " + scope_ + " from " + without_query(realm));
+        if (pool_.debugging()) pool_.debug("Using cached token for " + scope_ + " from " + without_query(realm));
         return "Bearer " + cached->token;
     }
     const auto fetch_lock = pool_.token_fetch_lock(key);
