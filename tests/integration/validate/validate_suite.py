@@ -231,8 +231,8 @@ def case_jobs_identical(world, imgtrust, scratch):
         checks.true(report_format + ": failed files differ", one.failed_text == eight.failed_text)
         if report_format == "csv" and one.report_text:
             rows = list(csv.reader(io.StringIO(one.report_text, newline="")))
-            checks.equal("csv columns", len(rows[0]), 14)
-            checks.true("csv rows all have 14 columns", all(len(row) == 14 for row in rows))
+            checks.equal("csv columns", len(rows[0]), 18)
+            checks.true("csv rows all have 18 columns", all(len(row) == 18 for row in rows))
     return checks.result()
 
 
