@@ -50,14 +50,33 @@ void print_verdict(std::ostream& out, const Verdict& verdict) {
         out << "  consume it by digest (verification is time-of-check): @" << verdict.manifest_digest << "\n";
 }
 
+// With --all, the instances of one list are consecutive results: the image is
+// accepted only if every one of them is.
+bool same_list(const ImageResult& a, const ImageResult& b) {
+    return a.verdict && b.verdict && a.image == b.image && !a.verdict->list_digest.empty() &&
+           a.verdict->list_digest == b.verdict->list_digest;
+}
+
+void print_list_summary(std::ostream& out, const std::vector<ImageResult>& results, std::size_t first, std::size_t end) {
+    std::size_t rejected = 0;
+    for (std::size_t i = first; i < end; ++i) rejected += results[i].verdict->allowed ? 0 : 1;
+    out << results[first].image << ": " << (rejected == 0 ? "accepted" : "rejected") << " (" << end - first - rejected
+        << " of " << end - first << " instances of " << results[first].verdict->list_digest << " accepted)\n";
+}
+
 }  // namespace
 
 void print_text_report(std::ostream& out, std::ostream& err, const std::vector<ImageResult>& results) {
-    for (const auto& result : results) {
+    std::size_t group_start = 0;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const ImageResult& result = results[i];
         if (result.verdict)
             print_verdict(out, *result.verdict);
         else
             err << "Error: " << result.image << ": " << result.error_message << "\n";
+        const bool group_ends = i + 1 == results.size() || !same_list(result, results[i + 1]);
+        if (group_ends && i > group_start) print_list_summary(out, results, group_start, i + 1);
+        if (group_ends) group_start = i + 1;
     }
 }
 

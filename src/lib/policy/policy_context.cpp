@@ -85,7 +85,9 @@ bool verifies_signatures(const Requirement& requirement) {
 
 // One instance of a list, evaluated by its own digest; the identity stays `image`.
 Verdict evaluate_instance(PolicyContext& context, const ImageReference& image, ImageSource& source,
-                          const ManifestInstance& instance, const std::string& list_digest) {
+                          const ManifestInstance& instance, const std::string& list_digest,
+                          const std::function<void(const std::string&)>& log) {
+    if (log) log("Evaluating instance " + instance.digest + " (" + platform_name(instance) + ") of " + list_digest);
     Verdict verdict = context.evaluate(image, source, instance.digest);
     verdict.platform = platform_name(instance);
     verdict.list_digest = list_digest;
@@ -100,7 +102,7 @@ Verdict PolicyContext::evaluate(const ImageReference& image) {
     if (!is_manifest_list(top)) return evaluate(image, *source, {});
     const std::vector<ManifestInstance> instances = manifest_list_instances(top);
     const ManifestInstance& chosen = choose_instance(instances, state_->options);
-    return evaluate_instance(*this, image, *source, chosen, sha256_digest(top.bytes));
+    return evaluate_instance(*this, image, *source, chosen, sha256_digest(top.bytes), state_->options.debug_log);
 }
 
 std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image) {
@@ -116,7 +118,7 @@ std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference&
     if (instances.empty()) throw NotFoundError("manifest list " + list_digest + " has no instances");
     std::vector<Verdict> verdicts;
     for (const auto& instance : instances)
-        verdicts.push_back(evaluate_instance(*this, image, source, instance, list_digest));
+        verdicts.push_back(evaluate_instance(*this, image, source, instance, list_digest, state_->options.debug_log));
     return verdicts;
 }
 

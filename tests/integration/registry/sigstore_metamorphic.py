@@ -16,6 +16,7 @@ Usage: sigstore_metamorphic.py --imgtrust BIN [--filter TEXT] [--verbose]
 import json
 import os
 import shutil
+import subprocess
 
 import harness
 import publish
@@ -71,6 +72,7 @@ def check_case(arguments, world, case):
     if "--all" in case.options:
         problems += ["docker://: " + p for p in rc.all_instances_problems(remote, 2)]
         problems += ["dir: " + p for p in rc.all_instances_problems(copied, 2)]
+        problems += text_summary_problems(arguments, policy_path, "dir:" + local, case, copied)
     if "--require-signed" in case.options and case.expect == "rejected":
         problems += require_signed_reason_problems(case, remote, copied)
     if case.signature_count is not None:
@@ -84,6 +86,27 @@ def same_digest_problems(remote, copied):
     except (ValueError, KeyError, IndexError):
         return ["--output json is not the documented shape"]
     return [] if digests[0] == digests[1] else ["verified digests differ: docker %s, dir %s" % tuple(digests)]
+
+
+def text_summary_problems(arguments, policy_path, image, case, json_result):
+    """verify --all in text mode ends a list's instances with one summary line
+    that agrees with the JSON entries and the exit code."""
+    command = [arguments.imgtrust, "verify", "--policy", policy_path] + list(case.options) + [image]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=rc.IMGTRUST_TIMEOUT)
+    try:
+        entries = json.loads(json_result.stdout)["images"]
+    except (ValueError, KeyError, TypeError):
+        return ["--output json is not the documented shape"]
+    accepted = sum(1 for entry in entries if entry.get("allowed") is True)
+    want = "%s: %s (%d of %d instances of %s accepted)" % (
+        image, "accepted" if accepted == len(entries) else "rejected", accepted, len(entries),
+        entries[0].get("listDigest") if entries else "")
+    problems = []
+    if want not in completed.stdout.splitlines():
+        problems.append("text output lacks the summary %r: %s" % (want, completed.stdout[-300:]))
+    if completed.returncode != json_result.exit_code:
+        problems.append("text exit %d, json exit %d" % (completed.returncode, json_result.exit_code))
+    return problems
 
 
 def require_signed_reason_problems(case, remote, copied):
