@@ -285,7 +285,11 @@ const std::string& HttpEngine::Impl::ca_bundle_for(const TlsSettings& tls) {
     if (found != ca_bundles.end()) return found->second;
     if (!system_bundle) system_bundle = system_ca_bundle();
     std::string bundle = *system_bundle;
-    for (const auto& path : tls.ca_files) bundle += "\n" + read_whole_file(path) + "\n";
+    for (const auto& path : tls.ca_files) {
+        bundle += '\n';
+        bundle += read_whole_file(path);
+        bundle += '\n';
+    }
     return ca_bundles.emplace(key, std::move(bundle)).first->second;
 }
 

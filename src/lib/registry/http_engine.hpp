@@ -2,7 +2,10 @@
 // by one background thread (woken by curl_multi_wakeup on each submission;
 // HTTP/2 via CURL_HTTP_VERSION_2TLS + CURLOPT_PIPEWAIT, multiplexed where
 // offered), a curl share for DNS and TLS sessions. Connections are reused
-// through the multi handle's own cache, which every transfer goes through.
+// through the multi handle's own cache. Plain http:// requests (never HTTP/2,
+// so nothing to multiplex) are performed by perform() on the caller's thread
+// instead, on a pool of idle curl handles that keep their connections: no
+// hand-off to the engine thread and back for each request.
 // Thread-safe: any thread may submit requests and wait for them.
 #pragma once
 

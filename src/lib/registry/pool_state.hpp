@@ -37,6 +37,7 @@ struct RegistryPool::Impl {
     std::map<std::string, config::CredentialLookup> credentials;     // by repository name
     std::map<std::string, BearerToken> tokens;                       // by token_cache_key
     std::map<std::string, std::shared_ptr<std::mutex>> token_fetches;  // one fetch per key at a time
+    std::map<std::string, std::shared_ptr<std::timed_mutex>> scheme_probes;  // one https-or-http probe per host at a time
 
     Impl(const SystemContext& original, RetryPolicy policy);
 
@@ -54,6 +55,7 @@ struct RegistryPool::Impl {
     void store_token(const std::string& key, const BearerToken& token);
     void forget_token(const std::string& key);
     std::shared_ptr<std::mutex> token_fetch_lock(const std::string& key);
+    std::shared_ptr<std::timed_mutex> scheme_probe_lock(const std::string& reference_host);
 };
 
 // realm, service, scope and the user name: tokens never cross credentials.

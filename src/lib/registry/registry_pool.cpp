@@ -117,6 +117,13 @@ std::shared_ptr<std::mutex> RegistryPool::Impl::token_fetch_lock(const std::stri
     return slot;
 }
 
+std::shared_ptr<std::timed_mutex> RegistryPool::Impl::scheme_probe_lock(const std::string& reference_host) {
+    std::lock_guard lock(mutex);
+    auto& slot = scheme_probes[reference_host];
+    if (!slot) slot = std::make_shared<std::timed_mutex>();
+    return slot;
+}
+
 RegistryPool::RegistryPool(const SystemContext& context, RetryPolicy retry)
     : impl_(std::make_unique<Impl>(context, retry)) {}
 

@@ -109,9 +109,19 @@ HttpResponse RequestRunner::run_with_retries(const RegistryRequest& request, con
 }
 
 HttpResponse RequestRunner::exchange(const RegistryRequest& request, const std::optional<std::string>& authorization) {
-    const HostState host = pool_.host(reference_host_);
+    HostState host = pool_.host(reference_host_);
     const std::string tail = "://" + host.endpoint_host + request.path;
     if (host.scheme) return send_once(*host.scheme + tail, request, authorization);
+    // One request per host finds the scheme; concurrent ones wait for its answer
+    // instead of each probing https (and paying a TLS attempt) at the same time.
+    const auto probe_lock = pool_.scheme_probe_lock(reference_host_);
+    std::unique_lock probing(*probe_lock, std::defer_lock);
+    if (!probing.try_lock_for(remaining())) throw FetchError(request.what + ": timed out (--timeout)");
+    host = pool_.host(reference_host_);
+    if (host.scheme) {
+        probing.unlock();
+        return send_once(*host.scheme + tail, request, authorization);
+    }
     try {
         HttpResponse response = send_once("https" + tail, request, authorization);
         pool_.remember_scheme(reference_host_, "https");
