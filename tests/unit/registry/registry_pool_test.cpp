@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -350,4 +351,22 @@ TEST_CASE("pool: an expired token is not reused", "[pool]") {
     const auto log = server.log();
     REQUIRE(log.size() == 2);  // the challenge is remembered, the expired token is fetched again
     CHECK(log[0].path == "/token");
+}
+
+TEST_CASE("pool: concurrent first requests to a host probe https once, then all use the remembered http", "[pool]") {
+    FakeRegistry server;
+    server.configure(routes_json({{manifest_route("team/app", "v1"), {response_json(200, sample_manifest())}}}));
+    RegistryPool pool(test_context(), fast_retries);
+    std::vector<std::thread> threads;
+    std::atomic<int> successes{0};
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&] {
+            if (pool.repository(repo(server))->get_manifest("v1").bytes == sample_manifest()) ++successes;
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    CHECK(successes == 8);
+    // One failed https attempt in all, not one per thread, and one http request per thread.
+    CHECK(pool.engine().requests_sent() == 9);
+    CHECK(server.count(manifest_route("team/app", "v1")) == 8);
 }
