@@ -1,6 +1,6 @@
-// signedBaseLayer: c/image parses it but never implemented it; evaluating it
-// always denies ("signedBaseLayer not implemented yet!"). imgtrust gives the
-// same verdict, so a policy that relies on it fails closed, as in skopeo.
+// signedBaseLayer: containers/image parses it (baseLayerIdentity) but has no
+// verifier for it, so evaluating it always denies the image. imgtrust gives the
+// same verdict: a policy that relies on it fails closed, as in skopeo.
 #include "policy/evaluation_input.hpp"
 
 namespace imgtrust::policy {
@@ -8,7 +8,7 @@ namespace imgtrust::policy {
 RequirementOutcome evaluate_signed_base_layer(const SignedBaseLayerRequirement&, EvaluationInput& input) {
     RequirementOutcome outcome;
     outcome.state = RequirementOutcome::State::rejected;
-    outcome.reason = "signedBaseLayer not implemented yet!";
+    outcome.reason = "signedBaseLayer rejects every image: containers/image has no verifier for it";
     input.debug("signedBaseLayer: always denied, as in containers/image");
     return outcome;
 }
