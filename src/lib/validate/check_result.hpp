@@ -33,6 +33,17 @@ struct Platform {
     std::string text() const { return os + "/" + architecture + (variant.empty() ? "" : "/" + variant); }
 };
 
+// Who signed a manifest: the accepted signature's identity, key and (for
+// fulcio/pki) certificate; empty when no signature was accepted.
+struct AcceptedSigner {
+    std::string signed_identity;  // of the accepted signature
+    std::string key_fingerprint;  // of the key that verified it
+    std::string certificate_subject;            // subject DN (Fulcio leaves have an empty one)
+    std::string certificate_issuer;             // issuer DN
+    std::vector<std::string> certificate_sans;  // "email:…", "DNS:…", "URI:…", "IP:…"
+    std::string certificate_oidc_issuer;        // Fulcio only
+};
+
 struct ManifestCheck {
     enum class Kind { image, index, platform } kind = Kind::image;
     std::string digest;      // empty when the manifest could not be read or was not selected
@@ -40,13 +51,7 @@ struct ManifestCheck {
     bool has_platform = false;
     Platform platform;
     CheckStatus status = CheckStatus::fetch_error;
-    std::string signed_identity;  // of the accepted signature
-    std::string key_fingerprint;  // of the key that verified it
-    // Of the accepted signature's certificate (sigstoreSigned fulcio or pki), else empty.
-    std::string certificate_subject;      // subject DN (Fulcio leaves have an empty one)
-    std::string certificate_issuer;       // issuer DN
-    std::vector<std::string> certificate_sans;  // "email:…", "DNS:…", "URI:…", "IP:…"
-    std::string certificate_oidc_issuer;  // Fulcio only
+    AcceptedSigner signer;
     std::vector<std::string> reasons;  // every rejection reason (or why it was skipped / not read)
 };
 

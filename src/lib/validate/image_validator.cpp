@@ -75,12 +75,7 @@ ManifestCheck ImageValidator::State::evaluate(const ImageReference& image, Image
         auto derived = derive_status(verdict);
         check.digest = verdict.manifest_digest;
         check.status = derived.status;
-        check.signed_identity = derived.signed_identity;
-        check.key_fingerprint = derived.key_fingerprint;
-        check.certificate_subject = derived.certificate_subject;
-        check.certificate_issuer = derived.certificate_issuer;
-        check.certificate_sans = derived.certificate_sans;
-        check.certificate_oidc_issuer = derived.certificate_oidc_issuer;
+        check.signer = std::move(derived.signer);
         check.reasons = std::move(derived.reasons);
     } catch (const FetchError& e) {
         check.status = CheckStatus::fetch_error;

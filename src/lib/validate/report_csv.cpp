@@ -39,10 +39,10 @@ public:
         for (const auto& check : report.manifests)
             out_ << image_part << kind_name(check.kind) << "," << csv_field(check.digest) << "," << csv_field(check.media_type)
                  << "," << csv_field(check.has_platform ? check.platform.text() : "") << "," << status_name(check.status)
-                 << "," << csv_field(check.signed_identity) << "," << csv_field(check.key_fingerprint) << ","
-                 << csv_field(joined_reasons(check.reasons)) << "," << csv_field(check.certificate_subject) << ","
-                 << csv_field(check.certificate_issuer) << "," << csv_field(joined_reasons(check.certificate_sans)) << ","
-                 << csv_field(check.certificate_oidc_issuer) << "\r\n";
+                 << "," << csv_field(check.signer.signed_identity) << "," << csv_field(check.signer.key_fingerprint) << ","
+                 << csv_field(joined_reasons(check.reasons)) << "," << csv_field(check.signer.certificate_subject) << ","
+                 << csv_field(check.signer.certificate_issuer) << "," << csv_field(joined_reasons(check.signer.certificate_sans)) << ","
+                 << csv_field(check.signer.certificate_oidc_issuer) << "\r\n";
     }
 
     void end(const ReportSummary&) override { out_.flush(); }

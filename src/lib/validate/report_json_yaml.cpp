@@ -114,12 +114,12 @@ private:
         out_ << (first ? "\n" : ",\n") << "        {\"kind\": " << json_quote(kind_name(check.kind))
              << ", \"digest\": " << json_quote(check.digest) << ", \"mediaType\": " << json_quote(check.media_type)
              << ",\n         \"platform\": " << platform_json(check) << ", \"status\": " << json_quote(status_name(check.status))
-             << ",\n         \"signedIdentity\": " << json_quote(check.signed_identity)
-             << ", \"keyFingerprint\": " << json_quote(check.key_fingerprint)
-             << ",\n         \"certificateSubject\": " << json_quote(check.certificate_subject)
-             << ", \"certificateIssuer\": " << json_quote(check.certificate_issuer)
-             << ",\n         \"certificateSans\": " << quoted_list(check.certificate_sans)
-             << ", \"certificateOidcIssuer\": " << json_quote(check.certificate_oidc_issuer)
+             << ",\n         \"signedIdentity\": " << json_quote(check.signer.signed_identity)
+             << ", \"keyFingerprint\": " << json_quote(check.signer.key_fingerprint)
+             << ",\n         \"certificateSubject\": " << json_quote(check.signer.certificate_subject)
+             << ", \"certificateIssuer\": " << json_quote(check.signer.certificate_issuer)
+             << ",\n         \"certificateSans\": " << quoted_list(check.signer.certificate_sans)
+             << ", \"certificateOidcIssuer\": " << json_quote(check.signer.certificate_oidc_issuer)
              << ",\n         \"reasons\": " << quoted_list(check.reasons) << "}";
     }
 
@@ -150,12 +150,12 @@ public:
             out_ << "\n      - kind: " << json_quote(kind_name(check.kind)) << "\n        digest: " << json_quote(check.digest)
                  << "\n        mediaType: " << json_quote(check.media_type) << "\n        platform: " << platform_json(check)
                  << "\n        status: " << json_quote(status_name(check.status))
-                 << "\n        signedIdentity: " << json_quote(check.signed_identity)
-                 << "\n        keyFingerprint: " << json_quote(check.key_fingerprint)
-                 << "\n        certificateSubject: " << json_quote(check.certificate_subject)
-                 << "\n        certificateIssuer: " << json_quote(check.certificate_issuer)
-                 << "\n        certificateSans: " << quoted_list(check.certificate_sans)
-                 << "\n        certificateOidcIssuer: " << json_quote(check.certificate_oidc_issuer)
+                 << "\n        signedIdentity: " << json_quote(check.signer.signed_identity)
+                 << "\n        keyFingerprint: " << json_quote(check.signer.key_fingerprint)
+                 << "\n        certificateSubject: " << json_quote(check.signer.certificate_subject)
+                 << "\n        certificateIssuer: " << json_quote(check.signer.certificate_issuer)
+                 << "\n        certificateSans: " << quoted_list(check.signer.certificate_sans)
+                 << "\n        certificateOidcIssuer: " << json_quote(check.signer.certificate_oidc_issuer)
                  << "\n        reasons: " << quoted_list(check.reasons);
         }
         any_ = true;

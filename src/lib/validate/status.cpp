@@ -25,12 +25,9 @@ void take_accepted_signature(const Verdict& verdict, StatusDerivation& derived) 
     for (const auto& requirement : verdict.requirements)
         for (const auto& signature : requirement.signatures)
             if (signature.accepted) {
-                derived.signed_identity = signature.signed_identity;
-                derived.key_fingerprint = signature.key_fingerprint;
-                derived.certificate_subject = signature.certificate_subject;
-                derived.certificate_issuer = signature.certificate_issuer;
-                derived.certificate_sans = signature.certificate_sans;
-                derived.certificate_oidc_issuer = signature.certificate_oidc_issuer;
+                derived.signer = AcceptedSigner{signature.signed_identity,     signature.key_fingerprint,
+                                                signature.certificate_subject, signature.certificate_issuer,
+                                                signature.certificate_sans,    signature.certificate_oidc_issuer};
                 return;
             }
 }

@@ -11,12 +11,7 @@ namespace imgtrust::validate {
 
 struct StatusDerivation {
     CheckStatus status = CheckStatus::rejected;
-    std::string signed_identity;   // accepted signature (verified only)
-    std::string key_fingerprint;
-    std::string certificate_subject;  // accepted signature's certificate (fulcio/pki), else empty
-    std::string certificate_issuer;
-    std::vector<std::string> certificate_sans;
-    std::string certificate_oidc_issuer;
+    AcceptedSigner signer;  // accepted signature (verified only)
     std::vector<std::string> reasons;  // the rejected requirement's summary, then each signature's reason
 };
 

@@ -43,8 +43,8 @@ TEST_CASE("status: allowed is verified, with the accepted signature's identity a
     verdict.requirements.push_back(requirement);
     auto derived = derive_status(verdict);
     CHECK(derived.status == CheckStatus::verified);
-    CHECK(derived.signed_identity == "reg.example/app:v1");
-    CHECK(derived.key_fingerprint == "SHA256:abc");
+    CHECK(derived.signer.signed_identity == "reg.example/app:v1");
+    CHECK(derived.signer.key_fingerprint == "SHA256:abc");
     CHECK(derived.reasons.empty());
 }
 
