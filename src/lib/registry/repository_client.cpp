@@ -100,6 +100,19 @@ void require_valid_digest(const std::string& digest, const std::string& what) {
     }
 }
 
+namespace {
+
+// Anything but 200 is an error carrying the registry's own message; 404 and
+// the *_UNKNOWN error codes are NotFoundError.
+void require_success(const HttpResponse& response, const std::string& what) {
+    if (response.status == 200) return;
+    const RegistryErrorBody errors = parse_registry_errors(response.body);
+    if (is_not_found(response, errors)) throw NotFoundError(what + ": " + describe_failure(response, errors));
+    throw FetchError(what + ": " + describe_failure(response, errors));
+}
+
+}  // namespace
+
 FetchedManifest RegistryRepositoryClient::fetch_manifest(const std::string& tag_or_digest) {
     const std::string what = "reading manifest " + tag_or_digest + " in " + name_;
     if (is_digest(tag_or_digest)) require_valid_digest(tag_or_digest, what);
@@ -109,11 +122,7 @@ FetchedManifest RegistryRepositoryClient::fetch_manifest(const std::string& tag_
     request.max_body_bytes = max_manifest_bytes;
     request.what = what;
     const HttpResponse response = runner_.run(request);
-    if (response.status != 200) {
-        const RegistryErrorBody errors = parse_registry_errors(response.body);
-        if (is_not_found(response, errors)) throw NotFoundError(what + ": " + describe_failure(response, errors));
-        throw FetchError(what + ": " + describe_failure(response, errors));
-    }
+    require_success(response, what);
     verify_manifest_digest(tag_or_digest, response, what);
     FetchedManifest manifest;
     manifest.bytes = response.body;
@@ -163,11 +172,7 @@ std::string RegistryRepositoryClient::get_blob(const std::string& digest, std::s
     request.follow_redirects = true;
     request.what = what;
     const HttpResponse response = runner_.run(request);
-    if (response.status != 200) {
-        const RegistryErrorBody errors = parse_registry_errors(response.body);
-        if (is_not_found(response, errors)) throw NotFoundError(what + ": " + describe_failure(response, errors));
-        throw FetchError(what + ": " + describe_failure(response, errors));
-    }
+    require_success(response, what);
     if (!digest_matches(digest, response.body)) {
         throw FetchError(what + ": blob digest mismatch: the content has digest " +
                          compute_digest(digest.substr(0, digest.find(':')), response.body));
