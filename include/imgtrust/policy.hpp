@@ -109,6 +109,12 @@ Policy parse_policy(std::string_view json, const std::string& source_name);
 // Returns the diagnostics (errors only; lint adds warnings on top).
 std::vector<PolicyDiagnostic> collect_policy_errors(std::string_view json);
 
+// `imgtrust policy lint`: every parse error (as collect_policy_errors), then,
+// if the policy is valid, warnings about policies that are valid but probably
+// not what was meant (insecure or shadowed scopes, unknown transports, missing
+// key files, the cosign identity trap, requirements that reject everything).
+std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::string& source_name);
+
 // Reads (at most 4 MiB) and parses a policy file. A missing or unreadable file is a ConfigError.
 Policy load_policy_file(const std::string& path);
 

@@ -5,7 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "imgtrust/errors.hpp"
-#include "policy/lint.hpp"
+#include "imgtrust/policy.hpp"
 #include "util/bytes.hpp"
 
 namespace imgtrust::cli {
@@ -20,7 +20,7 @@ int run_lint(const std::string& path) {
     }
     if (!json) throw ConfigError("policy file " + path + " does not exist");
     std::size_t errors = 0, warnings = 0;
-    for (const auto& d : policy::lint_policy(*json, path)) {
+    for (const auto& d : lint_policy(*json, path)) {
         bool is_error = d.severity == PolicyDiagnostic::Severity::error;
         (is_error ? errors : warnings)++;
         std::cout << path << ": " << (is_error ? "error" : "warning") << ": "

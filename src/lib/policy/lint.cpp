@@ -223,7 +223,12 @@ void check_transports(const Policy& policy, Warnings& warnings) {
 
 }  // namespace
 
+}  // namespace imgtrust::policy
+
+namespace imgtrust {
+
 std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::string& source_name) {
+    using namespace policy;
     std::vector<PolicyDiagnostic> diagnostics;
     ErrorSink collect_all(&diagnostics);
     PolicyParseNotes notes;
@@ -239,4 +244,4 @@ std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::stri
     return diagnostics;
 }
 
-}  // namespace imgtrust::policy
+}  // namespace imgtrust
