@@ -121,7 +121,7 @@ void check_key_file(const std::string& path, const std::string& location, Warnin
     if (path.empty() || std::filesystem::exists(path, error)) return;
     std::string note = path.front() == '/' ? "" : " (a relative path is resolved against the current directory)";
     warnings.add(location, "file " + quote_json_string(path) + " does not exist" + note +
-                               ": this requirement will reject every image until it does");
+                               ": until it does, imgtrust stops with a configuration error (exit 2) and skopeo rejects every image this requirement covers");
 }
 
 void check_key_files(const std::optional<std::string>& path, const std::optional<std::vector<std::string>>& paths,
