@@ -41,7 +41,8 @@ registry::FetchedManifest DockerImageSource::fetch_manifest(const std::string& t
     // The client checks digest references; checking again here costs one hash.
     if (by_digest && !digest_matches(fetched.bytes, tag_or_digest))
         throw FetchError(image_name_ + ": manifest for " + tag_or_digest + " does not match its digest");
-    if (manifest_cache_) manifest_cache_->store(ref_.name(), by_digest ? tag_or_digest : sha256_digest(fetched.bytes), fetched);
+    if (fetched.digest.empty()) fetched.digest = sha256_digest(fetched.bytes);  // the client normally sets it
+    if (manifest_cache_) manifest_cache_->store(ref_.name(), by_digest ? tag_or_digest : fetched.digest, fetched);
     return fetched;
 }
 
@@ -53,6 +54,7 @@ ManifestBlob DockerImageSource::manifest(const std::string& instance_digest) {
     ManifestBlob blob{std::move(fetched.bytes), std::move(fetched.media_type)};
     if (blob.media_type.empty()) blob.media_type = guess_manifest_media_type(blob.bytes);
     reject_unsupported_manifest(blob, image_name_);
+    if (instance_digest.empty()) top_manifest_digest_ = std::move(fetched.digest);
     return manifests_.emplace(instance_digest, std::move(blob)).first->second;
 }
 
@@ -64,7 +66,8 @@ std::string DockerImageSource::manifest_digest(const std::string& instance_diges
         return instance_digest;
     }
     if (ref_.digest.rfind("sha256:", 0) == 0) return ref_.digest;
-    return sha256_digest(manifest().bytes);
+    manifest();  // fetches the top-level manifest once, recording the sha256 of its bytes
+    return top_manifest_digest_;
 }
 
 std::vector<UntrustedSignature> DockerImageSource::signatures(const std::string& instance_digest) {

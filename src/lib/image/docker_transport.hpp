@@ -83,6 +83,7 @@ private:
     DebugLog debug_log_;
     registry::ManifestCache* manifest_cache_;
     std::map<std::string, ManifestBlob> manifests_;  // "" is the top-level manifest
+    std::string top_manifest_digest_;                // sha256 of manifests_[""]'s bytes, once fetched
 };
 
 }  // namespace imgtrust::image

@@ -142,11 +142,8 @@ std::string digest_hex(std::string_view digest) { return std::string(digest.subs
 
 bool digest_matches(std::string_view bytes, std::string_view digest) {
     if (!is_valid_digest(digest)) return false;
-    const EVP_MD* md = EVP_get_digestbyname(digest_algorithm(digest).c_str());
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int out_length = 0;
-    if (md == nullptr || !EVP_Digest(bytes.data(), bytes.size(), out, &out_length, md, nullptr)) return false;
-    return util::hex_encode(std::string_view(reinterpret_cast<const char*>(out), out_length)) == digest_hex(digest);
+    const auto actual = util::hex_digest(digest.substr(0, digest.find(':')), bytes);
+    return actual && *actual == digest.substr(digest.find(':') + 1);
 }
 
 std::string sigstore_attachment_tag(std::string_view digest) {

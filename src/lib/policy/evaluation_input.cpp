@@ -31,17 +31,8 @@ void EvaluationInput::debug(const std::string& line) const {
 bool EvaluationInput::manifest_matches_digest(const std::string& untrusted_digest) const {
     auto colon = untrusted_digest.find(':');
     if (colon == std::string::npos) return false;
-    std::string algorithm = untrusted_digest.substr(0, colon);
-    const EVP_MD* md = algorithm == "sha256" ? EVP_sha256()
-                       : algorithm == "sha384" ? EVP_sha384()
-                       : algorithm == "sha512" ? EVP_sha512()
-                                               : nullptr;
-    if (!md) return false;
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int out_len = 0;
-    if (!EVP_Digest(manifest_.bytes.data(), manifest_.bytes.size(), out, &out_len, md, nullptr)) return false;
-    return algorithm + ":" + util::hex_encode(std::string_view(reinterpret_cast<const char*>(out), out_len)) ==
-           untrusted_digest;
+    const auto actual = util::hex_digest(std::string_view(untrusted_digest).substr(0, colon), manifest_.bytes);
+    return actual && untrusted_digest.compare(colon + 1, std::string::npos, *actual) == 0;
 }
 
 void summarize_signature_outcomes(RequirementOutcome& outcome, const std::string& no_signature_detail) {

@@ -110,7 +110,6 @@ void Transfer::prepare(CURLSH* share, const std::string& ca_bundle, CURL* reused
     response = HttpResponse{};
     body_too_large = false;
     error_buffer[0] = '\0';
-    if (original_authority.empty()) original_authority = url_authority(request.url);
 
     owns_easy = reused == nullptr;
     easy = reused ? reused : curl_easy_init();
@@ -175,6 +174,8 @@ std::optional<std::string> Transfer::redirect_target() const {
 void Transfer::advance_to(const std::string& next_url) {
     ++redirects_followed;
     if (response.status == 303 && request.method == "POST") request.method = "GET";
+    // Only a redirect needs the first hop's authority; request.url is still that hop's URL here.
+    if (original_authority.empty()) original_authority = url_authority(request.url);
     if (url_authority(next_url) != original_authority) {
         std::erase_if(request.headers, is_authorization_header);
     }

@@ -24,7 +24,7 @@ struct Transfer {
     char error_buffer[CURL_ERROR_SIZE] = {};
     bool body_too_large = false;
     int redirects_followed = 0;
-    std::string original_authority;  // scheme://host:port of the first hop
+    std::string original_authority;  // scheme://host:port of the first hop, set at the first redirect
 
     ~Transfer();
     // Configures an easy handle for request.url (share: DNS + TLS sessions; ca_bundle:

@@ -194,15 +194,11 @@ std::string percent_encode(std::string_view text) {
 }
 
 std::string compute_digest(std::string_view algorithm, std::string_view bytes) {
-    const EVP_MD* md = algorithm == "sha256" ? EVP_sha256()
-                     : algorithm == "sha384" ? EVP_sha384()
-                     : algorithm == "sha512" ? EVP_sha512()
-                                             : nullptr;
-    if (md == nullptr) throw FetchError("unsupported digest algorithm " + std::string(algorithm));
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), out, &length, md, nullptr) != 1) throw FetchError("digest computation failed");
-    return std::string(algorithm) + ":" + util::hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
+    if (algorithm != "sha256" && algorithm != "sha384" && algorithm != "sha512")
+        throw FetchError("unsupported digest algorithm " + std::string(algorithm));
+    auto hex = util::hex_digest(algorithm, bytes);
+    if (!hex) throw FetchError("digest computation failed");
+    return std::string(algorithm) + ":" + *hex;
 }
 
 bool digest_matches(std::string_view digest, std::string_view bytes) {

@@ -85,7 +85,8 @@ public:
 
 private:
     FetchedManifest fetch_manifest(const std::string& tag_or_digest);
-    void verify_manifest_digest(const std::string& tag_or_digest, const HttpResponse& response, const std::string& what);
+    static void verify_manifest_digest(const std::string& tag_or_digest, const HttpResponse& response,
+                                       const std::string& sha256_of_body, const std::string& what);
 
     std::string name_;
     std::string path_;
@@ -121,12 +122,12 @@ FetchedManifest RegistryRepositoryClient::fetch_manifest(const std::string& tag_
     request.headers.push_back(manifest_accept);
     request.max_body_bytes = max_manifest_bytes;
     request.what = what;
-    const HttpResponse response = runner_.run(request);
+    HttpResponse response = runner_.run(request);
     require_success(response, what);
-    verify_manifest_digest(tag_or_digest, response, what);
     FetchedManifest manifest;
-    manifest.bytes = response.body;
-    manifest.digest = compute_digest("sha256", manifest.bytes);
+    manifest.digest = compute_digest("sha256", response.body);  // hashed once, used for every check below
+    verify_manifest_digest(tag_or_digest, response, manifest.digest, what);
+    manifest.bytes = std::move(response.body);
     manifest.media_type = simplify_content_type(header(response, "content-type"));
     const ManifestShape shape = inspect(manifest.bytes);
     if (is_schema1_type(manifest.media_type) || is_schema1_type(shape.media_type) || shape.schema1) {
@@ -142,12 +143,16 @@ FetchedManifest RegistryRepositoryClient::fetch_manifest(const std::string& tag_
 // A digest reference must name the bytes; for a tag, a Docker-Content-Digest
 // the registry sends must agree with them.
 void RegistryRepositoryClient::verify_manifest_digest(const std::string& tag_or_digest, const HttpResponse& response,
-                                                      const std::string& what) {
+                                                      const std::string& sha256_of_body, const std::string& what) {
+    // The body's digest with the algorithm `digest` names (the sha256 one is already known).
+    const auto content_digest = [&](const std::string& digest) {
+        const std::string algorithm = digest.substr(0, digest.find(':'));
+        return algorithm == "sha256" ? sha256_of_body : compute_digest(algorithm, response.body);
+    };
     if (is_digest(tag_or_digest)) {
-        if (!digest_matches(tag_or_digest, response.body)) {
-            throw FetchError(what + ": manifest digest mismatch: the registry returned content with digest " +
-                             compute_digest(tag_or_digest.substr(0, tag_or_digest.find(':')), response.body));
-        }
+        const std::string actual = content_digest(tag_or_digest);
+        if (actual != tag_or_digest)
+            throw FetchError(what + ": manifest digest mismatch: the registry returned content with digest " + actual);
         return;
     }
     const std::string claimed = header(response, "docker-content-digest");
@@ -157,9 +162,10 @@ void RegistryRepositoryClient::verify_manifest_digest(const std::string& tag_or_
     } catch (const Error&) {
         return;  // an algorithm we do not know: nothing to check it against
     }
-    if (!digest_matches(claimed, response.body)) {
+    const std::string actual = content_digest(claimed);
+    if (actual != claimed) {
         throw FetchError(what + ": manifest digest mismatch: Docker-Content-Digest is " + claimed + " but the content is " +
-                         compute_digest(claimed.substr(0, claimed.find(':')), response.body));
+                         actual);
     }
 }
 
@@ -171,13 +177,11 @@ std::string RegistryRepositoryClient::get_blob(const std::string& digest, std::s
     request.max_body_bytes = max_bytes;
     request.follow_redirects = true;
     request.what = what;
-    const HttpResponse response = runner_.run(request);
+    HttpResponse response = runner_.run(request);
     require_success(response, what);
-    if (!digest_matches(digest, response.body)) {
-        throw FetchError(what + ": blob digest mismatch: the content has digest " +
-                         compute_digest(digest.substr(0, digest.find(':')), response.body));
-    }
-    return response.body;
+    const std::string actual = compute_digest(digest.substr(0, digest.find(':')), response.body);
+    if (actual != digest) throw FetchError(what + ": blob digest mismatch: the content has digest " + actual);
+    return std::move(response.body);
 }
 
 }  // namespace
