@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #if LIBCURL_VERSION_NUM < 0x074d00
 #error "the registry engine needs libcurl >= 7.77 (CURLOPT_CAINFO_BLOB)"
@@ -15,9 +16,9 @@ std::string lowercase(std::string text) {
     return text;
 }
 
-std::string trim(const std::string& text) {
+std::string_view trim(std::string_view text) {
     const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return "";
+    if (first == std::string_view::npos) return {};
     const auto last = text.find_last_not_of(" \t\r\n");
     return text.substr(first, last - first + 1);
 }
@@ -42,14 +43,15 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
 size_t on_header(char* data, size_t size, size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
     const size_t length = size * count;
-    const std::string line(data, length);
-    if (line.rfind("HTTP/", 0) == 0) {
+    const std::string_view line(data, length);
+    if (line.substr(0, 5) == "HTTP/") {
         transfer->response.headers.clear();
         return length;
     }
     const auto colon = line.find(':');
-    if (colon != std::string::npos) {
-        transfer->response.headers[lowercase(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+    if (colon != std::string_view::npos) {
+        transfer->response.headers[lowercase(std::string(trim(line.substr(0, colon))))] =
+            std::string(trim(line.substr(colon + 1)));
     }
     return length;
 }

@@ -17,12 +17,24 @@ std::size_t utf8_sequence_length(const std::string& text, std::size_t i) {
     return length;
 }
 
+// Printable ASCII that JSON takes as is (everything but the quote and the backslash).
+bool is_plain_json_char(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
 }  // namespace
 
 std::string json_quote(const std::string& text) {
-    std::string out = "\"";
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '"';
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
+        if (is_plain_json_char(c)) {  // the usual case: copy the whole run at once
+            std::size_t end = i + 1;
+            while (end < text.size() && is_plain_json_char(static_cast<unsigned char>(text[end]))) ++end;
+            out.append(text, i, end - i);
+            i = end;
+            continue;
+        }
         if (c == '"' || c == '\\') {
             out += '\\';
             out += static_cast<char>(c);
@@ -34,8 +46,6 @@ std::string json_quote(const std::string& text) {
             char escaped[8];
             std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
             out += escaped;
-        } else if (c < 0x80) {
-            out += static_cast<char>(c);
         } else if (std::size_t length = utf8_sequence_length(text, i)) {
             out.append(text, i, length);
             i += length;
@@ -45,7 +55,8 @@ std::string json_quote(const std::string& text) {
         }
         ++i;
     }
-    return out + "\"";
+    out += '"';
+    return out;
 }
 
 namespace {
