@@ -301,14 +301,7 @@ def main():
     args = common.parse_arguments(__doc__.splitlines()[0])
     scratch = common.make_workdir()
     try:
-        cases = [c for c in build_cases(args.fixtures) if args.filter in c.name]
-        failures = []
-        for case in cases:
-            problems, result = check_case(args, scratch, case)
-            if args.verbose or problems:
-                print("%-60s exit %d, want %d" % (case.name, result.exit_code, case.exit))
-            failures += ["%s: %s" % (case.name, p) for p in problems]
-        common.finish("keyless suite", len(cases), failures, "pass")
+        common.run_cases("keyless suite", args, scratch, build_cases(args.fixtures), check_case)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

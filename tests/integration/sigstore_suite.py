@@ -61,14 +61,7 @@ def main():
     fixtures = common.Fixtures(args.fixtures)
     scratch = common.make_workdir()
     try:
-        cases = [c for c in build_cases(fixtures, scratch) if args.filter in c.name]
-        failures = []
-        for case in cases:
-            problems, result = check_case(args, scratch, case)
-            if args.verbose or problems:
-                print("%-60s exit %d, want %d" % (case.name, result.exit_code, case.exit))
-            failures += ["%s: %s" % (case.name, p) for p in problems]
-        common.finish("sigstore suite", len(cases), failures, "pass")
+        common.run_cases("sigstore suite", args, scratch, build_cases(fixtures, scratch), check_case)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -44,16 +44,6 @@ EXPECTED_DIFFERENCES = {
 }
 
 
-def classify_skopeo(exit_code, output):
-    if exit_code == 0:
-        return "accepted"
-    if "Error loading trust policy" in output or "invalid policy in" in output:
-        return "invalid"
-    if "Source image rejected" in output:
-        return "rejected"
-    return "error"
-
-
 def run_skopeo(skopeo, policy_path, image, scratch, options=()):
     destination = tempfile.mkdtemp(prefix="dest-", dir=scratch)
     try:
@@ -63,7 +53,7 @@ def run_skopeo(skopeo, policy_path, image, scratch, options=()):
     finally:
         shutil.rmtree(destination, ignore_errors=True)
     output = (completed.stdout + completed.stderr).strip()
-    return classify_skopeo(completed.returncode, output), output
+    return common.classify_skopeo(completed.returncode, output), output
 
 
 def check_case(args, fixtures, scratch, case):

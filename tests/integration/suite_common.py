@@ -193,6 +193,30 @@ def rejection_reasons(result):
     return " | ".join(p for p in parts if p)
 
 
+def classify_skopeo(exit_code, output):
+    """skopeo exits 1 for every failure: tell an invalid policy from a rejection by its message."""
+    if exit_code == 0:
+        return "accepted"
+    if "Error loading trust policy" in output or "invalid policy in" in output:
+        return "invalid"
+    if "Source image rejected" in output:
+        return "rejected"
+    return "error"
+
+
+def run_cases(suite, args, scratch, cases, check_case):
+    """Runs check_case(args, scratch, case) -> (problems, ImgtrustResult) for each case, prints the
+    failing ones (all with --verbose), then the summary; exits non-zero on any failure."""
+    cases = [c for c in cases if args.filter in c.name]
+    failures = []
+    for case in cases:
+        problems, result = check_case(args, scratch, case)
+        if args.verbose or problems:
+            print("%-60s exit %d, want %d" % (case.name, result.exit_code, case.exit))
+        failures += ["%s: %s" % (case.name, p) for p in problems]
+    finish(suite, len(cases), failures, "pass")
+
+
 def finish(suite, total, failures, word):
     """Prints the failures and "suite: N/M <word>"; exits non-zero on any failure."""
     for line in failures:

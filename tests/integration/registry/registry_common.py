@@ -42,16 +42,6 @@ def run_imgtrust(binary, policy_path, image, registries_d=None, extra=(), timeou
     return common.ImgtrustResult(completed.returncode, completed.stdout, completed.stderr)
 
 
-def classify_skopeo(exit_code, output):
-    if exit_code == 0:
-        return "accepted"
-    if "Error loading trust policy" in output or "invalid policy in" in output:
-        return "invalid"
-    if "Source image rejected" in output:
-        return "rejected"
-    return "error"
-
-
 def run_skopeo_oracle(skopeo, policy_path, image, registries_d, scratch, options=()):
     """skopeo --policy P --registries.d D copy --src-tls-verify=false IMAGE dir:TMP."""
     destination = tempfile.mkdtemp(prefix="oracle-", dir=scratch)
@@ -64,7 +54,7 @@ def run_skopeo_oracle(skopeo, policy_path, image, registries_d, scratch, options
     finally:
         shutil.rmtree(destination, ignore_errors=True)
     output = (completed.stdout + completed.stderr).strip()
-    return classify_skopeo(completed.returncode, output), output
+    return common.classify_skopeo(completed.returncode, output), output
 
 
 def all_instances_problems(result, instance_count):
