@@ -217,6 +217,18 @@ def run_cases(suite, args, scratch, cases, check_case):
     finish(suite, len(cases), failures, "pass")
 
 
+def run_checks(suite, checks, verbose, word="agree"):
+    """checks: (name, check) pairs, check() -> (problems, note). Prints the failing checks (all with
+    --verbose), then the summary; exits non-zero on any failure."""
+    failures = []
+    for name, check in checks:
+        problems, note = check()
+        if verbose or problems:
+            print("%-55s %s" % (name, note))
+        failures += ["%s: %s" % (name, problem) for problem in problems]
+    finish(suite, len(checks), failures, word)
+
+
 def finish(suite, total, failures, word):
     """Prints the failures and "suite: N/M <word>"; exits non-zero on any failure."""
     for line in failures:

@@ -337,13 +337,7 @@ def main():
         for subject in sorted(subjects - {"unsigned"}):
             world.publish(subject)
         publish.skopeo_copy("dir:" + publish.fixture_image("unsigned"), "docker://" + world.name("unsigned"))
-        failures = []
-        for name, check in checks:
-            problems, note = check()
-            if arguments.verbose or problems:
-                print("%-55s %s" % (name, note))
-            failures += ["%s: %s" % (name, problem) for problem in problems]
-        common.finish("registry keyless", len(checks), failures, "agree")
+        common.run_checks("registry keyless", checks, arguments.verbose)
     finally:
         if world:
             world.registry.stop()

@@ -142,13 +142,8 @@ def main():
         world = World(workdir)
         publish_subjects(world)
         cases = [case for case in build_cases(world) if arguments.filter in case.name]
-        failures = []
-        for case in cases:
-            problems, note = check_case(arguments, world, case)
-            if arguments.verbose or problems:
-                print("%-55s %s" % (case.name, note))
-            failures += ["%s: %s" % (case.name, problem) for problem in problems]
-        common.finish("registry sigstore metamorphic", len(cases), failures, "agree")
+        checks = [(case.name, lambda case=case: check_case(arguments, world, case)) for case in cases]
+        common.run_checks("registry sigstore metamorphic", checks, arguments.verbose)
     finally:
         if world:
             world.registry.stop()
