@@ -4,6 +4,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
+#include "fixtures.hpp"
 #include "policy/scope_lookup.hpp"
 
 using namespace imgtrust;
@@ -42,6 +43,21 @@ private:
 
 Requirement req(RequirementValue value, std::string location = "default[0]") { return {std::move(value), std::move(location)}; }
 
+// A policy whose default is exactly these requirements.
+Policy default_policy(Requirements requirements) {
+    Policy p;
+    p.source = "memory";
+    p.default_requirements = std::move(requirements);
+    return p;
+}
+
+// sigstoreSigned trusting the test P-256 key.
+SigstoreSignedRequirement trusting_test_key() {
+    SigstoreSignedRequirement sigstore;
+    sigstore.key_path = fixture_path("keys/ecdsa-p256.pub");
+    return sigstore;
+}
+
 Policy policy_with_dir_scopes() {
     Policy p;
     p.source = "memory";
@@ -67,10 +83,7 @@ TEST_CASE("scope lookup: exact identity, then namespaces, then \"\", then defaul
 }
 
 TEST_CASE("reject gives c/image's message and reads no signatures") {
-    Policy p;
-    p.source = "memory";
-    p.default_requirements = {req(RejectRequirement{})};
-    PolicyContext context(p);
+    PolicyContext context(default_policy({req(RejectRequirement{})}));
     MemoryReference image("/opt/img", {"/opt"});
     MemorySource source;
     Verdict v = context.evaluate(image, source);
@@ -98,23 +111,14 @@ TEST_CASE("all requirements must hold; evaluation stops at the first denial") {
 }
 
 TEST_CASE("signedBaseLayer always denies, as in containers/image") {
-    Policy p;
-    p.source = "memory";
-    p.default_requirements = {req(SignedBaseLayerRequirement{})};
-    PolicyContext context(p);
+    PolicyContext context(default_policy({req(SignedBaseLayerRequirement{})}));
     MemoryReference image("/opt/img", {"/opt"});
     MemorySource source;
     CHECK_FALSE(context.evaluate(image, source).allowed);
 }
 
 TEST_CASE("sigstoreSigned without signatures: no signature exists, counting other formats") {
-    Policy p;
-    p.source = "memory";
-    SigstoreSignedRequirement sigstore;
-    sigstore.key_path = std::string(std::getenv("IMGTRUST_FIXTURES") ? std::getenv("IMGTRUST_FIXTURES") : "tests/fixtures") +
-                        "/keys/ecdsa-p256.pub";
-    p.default_requirements = {req(sigstore)};
-    PolicyContext context(p);
+    PolicyContext context(default_policy({req(trusting_test_key())}));
     MemoryReference image("/opt/img", {"/opt"});
     MemorySource source;
     CHECK(context.evaluate(image, source).requirements[0].reason == "A signature was required, but no signature exists");
@@ -125,13 +129,7 @@ TEST_CASE("sigstoreSigned without signatures: no signature exists, counting othe
 }
 
 TEST_CASE("sigstoreSigned: a sigstore signature without the signature annotation is rejected") {
-    Policy p;
-    p.source = "memory";
-    SigstoreSignedRequirement sigstore;
-    sigstore.key_path = std::string(std::getenv("IMGTRUST_FIXTURES") ? std::getenv("IMGTRUST_FIXTURES") : "tests/fixtures") +
-                        "/keys/ecdsa-p256.pub";
-    p.default_requirements = {req(sigstore)};
-    PolicyContext context(p);
+    PolicyContext context(default_policy({req(trusting_test_key())}));
     MemoryReference image("/opt/img", {"/opt"});
     MemorySource source;
     source.sigs = {SigstoreSignature{std::string(sigstore_signature_mime_type), "{}", {}}};
@@ -142,25 +140,19 @@ TEST_CASE("sigstoreSigned: a sigstore signature without the signature annotation
 }
 
 TEST_CASE("keyless trust whose CA file cannot be read is a configuration error, not an accept") {
-    Policy p;
-    p.source = "memory";
     SigstoreSignedRequirement sigstore;
     sigstore.fulcio = FulcioTrust{std::string("/nonexistent"), std::nullopt, "https://issuer", "a@example.com"};
     sigstore.rekor_public_key_path = "/nonexistent";
-    p.default_requirements = {req(sigstore)};
-    PolicyContext context(p);
+    PolicyContext context(default_policy({req(sigstore)}));
     MemoryReference image("/opt/img", {"/opt"});
     MemorySource source;
     CHECK_THROWS_AS(context.evaluate(image, source), ConfigError);
 }
 
 TEST_CASE("an unreadable key file is a configuration error, not an accept") {
-    Policy p;
-    p.source = "memory";
     SigstoreSignedRequirement sigstore;
     sigstore.key_path = "/nonexistent/cosign.pub";
-    p.default_requirements = {req(sigstore)};
-    PolicyContext context(p);
+    PolicyContext context(default_policy({req(sigstore)}));
     MemoryReference image("/opt/img", {"/opt"});
     MemorySource source;
     CHECK_THROWS_AS(context.evaluate(image, source), ConfigError);
