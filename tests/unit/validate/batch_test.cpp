@@ -2,8 +2,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "imgtrust/errors.hpp"
 #include "validate/batch_runner.hpp"
@@ -32,18 +34,32 @@ ImageReport slow_first(const ListEntry& entry, std::size_t sequence) {
     return report;
 }
 
+// What the workers saw. Catch2 assertions are not thread-safe, so the check
+// callback (run on worker threads) only records; the test asserts after run_batch.
+struct WorkerObservations {
+    std::mutex mutex;
+    std::vector<std::size_t> workers_out_of_range;
+    std::vector<std::string> wrong_job_labels;  // "expected | actual"
+};
+
 std::vector<std::string> run(std::size_t jobs, std::size_t count, std::size_t* max_in_flight = nullptr) {
     std::istringstream in(numbered_list(count));
     ImageListReader reader(in);
     std::vector<std::string> in_order;
     std::atomic<std::size_t> in_flight{0}, peak{0};
+    WorkerObservations seen;
     BatchCallbacks callbacks;
     callbacks.check = [&](std::size_t worker, const ListEntry& entry, std::size_t sequence) {
-        CHECK(worker < jobs);
-        CHECK(current_job_label() == "job " + std::to_string(worker + 1) + " line " + std::to_string(entry.line_number) + " " +
-                                         entry.reference_text);
+        const std::string expected_label = "job " + std::to_string(worker + 1) + " line " +
+                                           std::to_string(entry.line_number) + " " + entry.reference_text;
+        const std::string label = current_job_label();
+        if (worker >= jobs || label != expected_label) {
+            std::lock_guard lock(seen.mutex);
+            if (worker >= jobs) seen.workers_out_of_range.push_back(worker);
+            if (label != expected_label) seen.wrong_job_labels.push_back(expected_label + " | " + label);
+        }
         std::size_t now = ++in_flight;
-        for (std::size_t seen = peak; now > seen && !peak.compare_exchange_weak(seen, now);) {}
+        for (std::size_t previous = peak; now > previous && !peak.compare_exchange_weak(previous, now);) {}
         auto report = slow_first(entry, sequence);
         --in_flight;
         return report;
@@ -52,6 +68,8 @@ std::vector<std::string> run(std::size_t jobs, std::size_t count, std::size_t* m
     callbacks.on_finished = [&](const ImageReport&) { ++finished; };
     callbacks.on_in_order = [&](const ImageReport& report) { in_order.push_back(report.input_line); };
     run_batch(reader, {jobs, 0}, callbacks);
+    CHECK(seen.workers_out_of_range.empty());
+    CHECK(seen.wrong_job_labels.empty());
     CHECK(finished == count);
     if (max_in_flight) *max_in_flight = peak;
     return in_order;
@@ -85,13 +103,18 @@ TEST_CASE("batch: memory is bounded by the window, not the list length") {
         std::lock_guard lock(mutex);
         max_waiting = std::max(max_waiting, ++waiting);
     };
+    // on_in_order runs on worker threads: record the order, assert after run_batch.
+    std::vector<std::size_t> line_numbers_in_order;
     callbacks.on_in_order = [&](const ImageReport& report) {
         std::lock_guard lock(mutex);
         --waiting;
-        CHECK(report.line_number == next_expected + 2);
+        line_numbers_in_order.push_back(report.line_number);
         ++next_expected;
     };
     run_batch(reader, {4, 16}, callbacks);
+    std::vector<std::size_t> list_order(200);
+    for (std::size_t i = 0; i < list_order.size(); ++i) list_order[i] = i + 2;  // line 1 is the "# list" comment
+    CHECK(line_numbers_in_order == list_order);
     CHECK(next_expected == 200);
     CHECK(max_waiting <= 16);
 }
