@@ -2,6 +2,7 @@
 // way c/image's pkg/docker/config does it.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,8 +46,17 @@ struct CredentialLookup {
 // is empty; a malformed one throws ConfigError naming it.
 CredentialLookup find_credentials(const SystemContext& context, const std::string& name);
 
-// Runs `docker-credential-<helper> get` with the registry on stdin, bounded in
-// output. Throws ConfigError when the helper cannot run or fails (other than "not found").
-std::optional<Credentials> credentials_from_helper(const std::string& helper, const std::string& registry);
+// The longest a credential helper may run when the caller has no earlier deadline.
+inline constexpr std::chrono::seconds credential_helper_timeout{30};
+
+// Runs `docker-credential-<helper> get` with the registry on stdin (posix_spawnp),
+// its output bounded to 64 KiB. It must exit by `deadline`, and at most
+// credential_helper_timeout from now; otherwise it is killed and reaped and
+// FetchError is thrown. Throws ConfigError when the helper cannot run, fails
+// (other than "not found"), writes too much or answers something else than a
+// JSON object.
+std::optional<Credentials> credentials_from_helper(
+    const std::string& helper, const std::string& registry,
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now() + credential_helper_timeout);
 
 }  // namespace imgtrust::config

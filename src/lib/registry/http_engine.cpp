@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <deque>
 #include <fstream>
 #include <mutex>
@@ -18,9 +19,29 @@
 namespace imgtrust::registry {
 namespace {
 
+// curl_global_init once per process (not thread-safe before libcurl 7.84, hence
+// the once_flag); a failure throws and is tried again by the next engine.
 void initialise_curl_once() {
     static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    std::call_once(once, [] {
+        const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (code != CURLE_OK) throw FetchError(std::string("cannot initialise libcurl: ") + curl_easy_strerror(code));
+    });
+}
+
+void check_share_option(CURLSHcode code, const char* name) {
+    if (code != CURLSHE_OK)
+        throw ConfigError(std::string("libcurl refused ") + name + " on its share handle: " + curl_share_strerror(code));
+}
+
+void check_multi_option(CURLMcode code, const char* name) {
+    if (code != CURLM_OK)
+        throw ConfigError(std::string("libcurl refused ") + name + " on its multi handle: " + curl_multi_strerror(code));
+}
+
+// A failure of the multi interface itself: every transfer in it fails with this.
+void check_multi_call(CURLMcode code, const char* call) {
+    if (code != CURLM_OK) throw TransportError(std::string("libcurl's ") + call + " failed: " + curl_multi_strerror(code), true);
 }
 
 std::string read_whole_file(const std::string& path) {
@@ -74,11 +95,16 @@ struct HttpEngine::Impl {
     std::vector<CURL*> idle_handles;  // under idle_mutex: direct-path handles, each keeping its connections
     std::thread worker;
 
+    void configure_handles();
+    void release_handles();
     void run();
+    bool stop_requested();
+    void run_round();
     void start_queued();
     void start(std::unique_ptr<Transfer> transfer);
     void finish_completed();
     void finish(CURL* easy, CURLcode code);
+    void fail_active(std::exception_ptr error) noexcept;
     void fail_everything();
     const std::string& ca_bundle_for(const TlsSettings& tls);
     HttpResponse perform_direct(HttpRequest request);
@@ -102,15 +128,34 @@ HttpEngine::HttpEngine() : impl_(std::make_unique<Impl>()) {
     initialise_curl_once();
     impl_->multi = curl_multi_init();
     impl_->share = curl_share_init();
-    if (!impl_->multi || !impl_->share) throw FetchError("cannot initialise libcurl");
-    curl_share_setopt(impl_->share, CURLSHOPT_LOCKFUNC, &lock_share);
-    curl_share_setopt(impl_->share, CURLSHOPT_UNLOCKFUNC, &unlock_share);
-    curl_share_setopt(impl_->share, CURLSHOPT_USERDATA, &impl_->share_locks);
-    curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    // Connections are reused through the multi handle's own cache (all transfers use one multi).
-    curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    if (!impl_->multi || !impl_->share) {
+        impl_->release_handles();
+        throw FetchError("cannot initialise libcurl");
+    }
+    try {
+        impl_->configure_handles();
+    } catch (...) {
+        impl_->release_handles();
+        throw;
+    }
     impl_->worker = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+void HttpEngine::Impl::configure_handles() {
+    check_share_option(curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &lock_share), "CURLSHOPT_LOCKFUNC");
+    check_share_option(curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &unlock_share), "CURLSHOPT_UNLOCKFUNC");
+    check_share_option(curl_share_setopt(share, CURLSHOPT_USERDATA, &share_locks), "CURLSHOPT_USERDATA");
+    check_share_option(curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS), "CURLSHOPT_SHARE (DNS)");
+    check_share_option(curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION), "CURLSHOPT_SHARE (SSL_SESSION)");
+    // Connections are reused through the multi handle's own cache (all transfers use one multi).
+    check_multi_option(curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX), "CURLMOPT_PIPELINING");
+}
+
+void HttpEngine::Impl::release_handles() {
+    if (multi) curl_multi_cleanup(multi);
+    if (share) curl_share_cleanup(share);
+    multi = nullptr;
+    share = nullptr;
 }
 
 HttpEngine::~HttpEngine() {
@@ -121,8 +166,7 @@ HttpEngine::~HttpEngine() {
     curl_multi_wakeup(impl_->multi);
     impl_->worker.join();
     for (CURL* easy : impl_->idle_handles) curl_easy_cleanup(easy);
-    curl_multi_cleanup(impl_->multi);
-    curl_share_cleanup(impl_->share);
+    impl_->release_handles();
 }
 
 std::future<HttpResponse> HttpEngine::submit(HttpRequest request) {
@@ -172,10 +216,7 @@ HttpResponse HttpEngine::Impl::perform_direct(HttpRequest request) {
         ++sent;
         const CURLcode code = curl_easy_perform(easy);
         if (auto error = transfer.failure(code)) std::rethrow_exception(error);
-        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
-        char* effective = nullptr;
-        curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
-        transfer.response.effective_url = effective ? effective : transfer.request.url;
+        transfer.read_response_info();
         const auto next = transfer.redirect_target();
         if (!next) return std::move(transfer.response);
         if (transfer.redirects_followed >= max_redirect_hops) {
@@ -188,19 +229,36 @@ HttpResponse HttpEngine::Impl::perform_direct(HttpRequest request) {
 
 std::size_t HttpEngine::requests_sent() const { return impl_->sent.load(); }
 
+// Never throws: an exception from one round (a failing multi call, bad_alloc)
+// fails the transfers in flight and the loop goes on after a pause that grows
+// up to a second while the failure persists, so a broken multi handle neither
+// spins nor leaves a caller waiting forever.
 void HttpEngine::Impl::run() {
-    while (true) {
-        start_queued();
-        {
-            std::lock_guard lock(queue_mutex);
-            if (stopping) break;
+    std::chrono::milliseconds pause{0};
+    while (!stop_requested()) {
+        try {
+            run_round();
+            pause = std::chrono::milliseconds(0);
+        } catch (...) {
+            fail_active(std::current_exception());
+            pause = std::clamp(pause * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+            std::this_thread::sleep_for(pause);
         }
-        int running = 0;
-        curl_multi_perform(multi, &running);
-        finish_completed();
-        curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
     }
     fail_everything();
+}
+
+bool HttpEngine::Impl::stop_requested() {
+    std::lock_guard lock(queue_mutex);
+    return stopping;
+}
+
+void HttpEngine::Impl::run_round() {
+    start_queued();
+    int running = 0;
+    check_multi_call(curl_multi_perform(multi, &running), "curl_multi_perform");
+    finish_completed();
+    check_multi_call(curl_multi_poll(multi, nullptr, 0, 1000, nullptr), "curl_multi_poll");
 }
 
 void HttpEngine::Impl::start_queued() {
@@ -213,20 +271,21 @@ void HttpEngine::Impl::start_queued() {
     for (auto& transfer : batch) start(std::move(transfer));
 }
 
+// Any failure is delivered through the transfer's promise.
 void HttpEngine::Impl::start(std::unique_ptr<Transfer> transfer) {
+    CURL* added = nullptr;
     try {
         transfer->prepare(share, ca_bundle_for(transfer->request.tls));
+        const CURLMcode code = curl_multi_add_handle(multi, transfer->easy);
+        if (code != CURLM_OK)
+            throw TransportError("cannot start " + transfer->request.url + ": " + curl_multi_strerror(code), true);
+        added = transfer->easy;
+        active.emplace(added, std::move(transfer));  // moves only once the node exists
+        ++sent;
     } catch (...) {
-        transfer->promise.set_exception(std::current_exception());
-        return;
+        if (added) curl_multi_remove_handle(multi, added);
+        if (transfer) transfer->promise.set_exception(std::current_exception());
     }
-    CURL* easy = transfer->easy;
-    if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
-        transfer->promise.set_exception(std::make_exception_ptr(TransportError("cannot start " + transfer->request.url, true)));
-        return;
-    }
-    ++sent;
-    active.emplace(easy, std::move(transfer));
 }
 
 void HttpEngine::Impl::finish_completed() {
@@ -245,10 +304,12 @@ void HttpEngine::Impl::finish(CURL* easy, CURLcode code) {
         transfer->promise.set_exception(error);
         return;
     }
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer->response.status);
-    char* effective = nullptr;
-    curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
-    transfer->response.effective_url = effective ? effective : transfer->request.url;
+    try {
+        transfer->read_response_info();
+    } catch (...) {
+        transfer->promise.set_exception(std::current_exception());
+        return;
+    }
     if (auto next = transfer->redirect_target()) {
         if (transfer->redirects_followed >= max_redirect_hops) {
             transfer->promise.set_exception(std::make_exception_ptr(TransportError(
@@ -263,13 +324,17 @@ void HttpEngine::Impl::finish(CURL* easy, CURLcode code) {
     transfer->promise.set_value(std::move(transfer->response));
 }
 
-void HttpEngine::Impl::fail_everything() {
-    const auto stopped = std::make_exception_ptr(TransportError("HTTP engine stopped", false));
+void HttpEngine::Impl::fail_active(std::exception_ptr error) noexcept {
     for (auto& [easy, transfer] : active) {
         curl_multi_remove_handle(multi, easy);
-        transfer->promise.set_exception(stopped);
+        transfer->promise.set_exception(error);
     }
     active.clear();
+}
+
+void HttpEngine::Impl::fail_everything() {
+    const auto stopped = std::make_exception_ptr(TransportError("HTTP engine stopped", false));
+    fail_active(stopped);
     std::lock_guard lock(queue_mutex);
     for (auto& transfer : queued) transfer->promise.set_exception(stopped);
     queued.clear();

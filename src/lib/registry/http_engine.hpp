@@ -58,6 +58,7 @@ struct HttpResponse {
     long status = 0;
     std::string body;
     std::map<std::string, std::string> headers;  // lowercase names; last value wins
+    std::vector<std::string> authenticate_headers;  // every WWW-Authenticate value, in order (at most 16)
     std::string effective_url;
 };
 

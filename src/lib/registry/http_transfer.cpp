@@ -39,42 +39,71 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     return length;
 }
 
-// Header lines; a new status line (1xx interim answers) starts the set afresh.
+// Header lines, at most max_header_bytes per response (a longer header section
+// aborts the transfer); a new status line (1xx interim answers, redirects
+// followed by libcurl) starts the set afresh. Every WWW-Authenticate value is
+// kept, up to max_authenticate_headers.
 size_t on_header(char* data, size_t size, size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
     const size_t length = size * count;
     const std::string_view line(data, length);
     if (line.substr(0, 5) == "HTTP/") {
         transfer->response.headers.clear();
-        return length;
+        transfer->response.authenticate_headers.clear();
+        transfer->header_bytes = 0;
+    }
+    transfer->header_bytes += length;
+    if (transfer->header_bytes > max_header_bytes) {
+        transfer->headers_too_large = true;
+        return 0;
     }
     const auto colon = line.find(':');
-    if (colon != std::string_view::npos) {
-        transfer->response.headers[lowercase(std::string(trim(line.substr(0, colon))))] =
-            std::string(trim(line.substr(colon + 1)));
-    }
+    if (line.substr(0, 5) == "HTTP/" || colon == std::string_view::npos) return length;
+    std::string name = lowercase(std::string(trim(line.substr(0, colon))));
+    std::string value(trim(line.substr(colon + 1)));
+    auto& challenges = transfer->response.authenticate_headers;
+    if (name == "www-authenticate" && challenges.size() < max_authenticate_headers) challenges.push_back(value);
+    transfer->response.headers[std::move(name)] = std::move(value);
     return length;
+}
+
+// libcurl's name of an easy option, for messages: "CURLOPT_CAINFO_BLOB".
+std::string option_name(CURLoption option) {
+    const curl_easyoption* known = curl_easy_option_by_id(option);
+    return known && known->name ? std::string("CURLOPT_") + known->name : "option " + std::to_string(option);
+}
+
+// curl_easy_setopt, checked: an option this libcurl lacks is a ConfigError naming
+// it (no retry can help); any other refusal (out of memory, ...) a TransportError.
+template <typename Value>
+void set_option(CURL* easy, CURLoption option, Value value) {
+    const CURLcode code = curl_easy_setopt(easy, option, value);
+    if (code == CURLE_OK) return;
+    const std::string text = option_name(option) + ": " + curl_easy_strerror(code);
+    if (code == CURLE_UNKNOWN_OPTION || code == CURLE_NOT_BUILT_IN)
+        throw ConfigError("the libcurl in use (" + std::string(curl_version()) + ") does not support " + text);
+    throw TransportError("libcurl refused " + text, code == CURLE_OUT_OF_MEMORY);
 }
 
 void set_tls_options(CURL* easy, const TlsSettings& tls, const std::string& ca_bundle) {
     if (!tls.verify) {
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+        set_option(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+        set_option(easy, CURLOPT_SSL_VERIFYHOST, 0L);
     } else if (!ca_bundle.empty()) {
         curl_blob blob{const_cast<char*>(ca_bundle.data()), ca_bundle.size(), CURL_BLOB_COPY};
-        curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);
+        set_option(easy, CURLOPT_CAINFO_BLOB, &blob);
     }
-    if (tls.client_certificate) curl_easy_setopt(easy, CURLOPT_SSLCERT, tls.client_certificate->c_str());
-    if (tls.client_key) curl_easy_setopt(easy, CURLOPT_SSLKEY, tls.client_key->c_str());
+    if (tls.client_certificate) set_option(easy, CURLOPT_SSLCERT, tls.client_certificate->c_str());
+    if (tls.client_key) set_option(easy, CURLOPT_SSLKEY, tls.client_key->c_str());
 }
 
 void set_method_options(CURL* easy, const HttpRequest& request) {
     if (request.method == "HEAD") {
-        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        set_option(easy, CURLOPT_NOBODY, 1L);
     } else if (request.method == "POST") {
-        curl_easy_setopt(easy, CURLOPT_POST, 1L);
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
-        curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
+        set_option(easy, CURLOPT_POST, 1L);
+        set_option(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+        set_option(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
     }
 }
 
@@ -111,35 +140,54 @@ void Transfer::prepare(CURLSH* share, const std::string& ca_bundle, CURL* reused
     header_list = nullptr;
     response = HttpResponse{};
     body_too_large = false;
+    headers_too_large = false;
+    header_bytes = 0;
     error_buffer[0] = '\0';
 
     owns_easy = reused == nullptr;
     easy = reused ? reused : curl_easy_init();
     if (reused) curl_easy_reset(easy);
     if (!easy) throw TransportError("cannot create a libcurl handle", true);
-    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_SHARE, share);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(request.timeout.count())));  // 0 would mean "never"
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "imgtrust/0.1");
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
-    for (const auto& header : request.headers) header_list = curl_slist_append(header_list, header.c_str());
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_list);
+    set_common_options(share);
+    for (const auto& header : request.headers) {
+        curl_slist* extended = curl_slist_append(header_list, header.c_str());
+        if (!extended) throw TransportError(request.method + " " + request.url + ": cannot build the request headers (out of memory)", true);
+        header_list = extended;
+    }
+    set_option(easy, CURLOPT_HTTPHEADER, header_list);
     set_method_options(easy, request);
     set_tls_options(easy, request.tls, ca_bundle);
+}
+
+void Transfer::set_common_options(CURLSH* share) {
+    set_option(easy, CURLOPT_URL, request.url.c_str());
+    set_option(easy, CURLOPT_SHARE, share);
+    set_option(easy, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    set_option(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    set_option(easy, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    set_option(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    set_option(easy, CURLOPT_PIPEWAIT, 1L);
+    set_option(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    set_option(easy, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(request.timeout.count())));  // 0 would mean "never"
+    set_option(easy, CURLOPT_USERAGENT, "imgtrust/0.1");
+    set_option(easy, CURLOPT_ERRORBUFFER, error_buffer);
+    set_option(easy, CURLOPT_WRITEFUNCTION, &on_body);
+    set_option(easy, CURLOPT_WRITEDATA, static_cast<void*>(this));
+    set_option(easy, CURLOPT_HEADERFUNCTION, &on_header);
+    set_option(easy, CURLOPT_HEADERDATA, static_cast<void*>(this));
+    set_option(easy, CURLOPT_PRIVATE, static_cast<void*>(this));
+}
+
+void Transfer::read_response_info() {
+    const std::string where = request.method + " " + request.url;
+    if (curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status) != CURLE_OK)
+        throw TransportError(where + ": libcurl reports no HTTP status", true);
+    char* effective = nullptr;
+    if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective) != CURLE_OK) effective = nullptr;
+    response.effective_url = effective ? effective : request.url;
 }
 
 std::exception_ptr Transfer::failure(CURLcode code) const {
@@ -147,6 +195,10 @@ std::exception_ptr Transfer::failure(CURLcode code) const {
     if (body_too_large) {
         return std::make_exception_ptr(TransportError(
             where + ": response body exceeds " + std::to_string(request.max_body_bytes) + " bytes", false));
+    }
+    if (headers_too_large) {
+        return std::make_exception_ptr(TransportError(
+            where + ": response headers exceed " + std::to_string(max_header_bytes) + " bytes", false));
     }
     if (code == CURLE_OK) return nullptr;
     const std::string detail = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code));

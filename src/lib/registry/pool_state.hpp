@@ -26,6 +26,19 @@ struct HostState {
     std::optional<AuthChallenge> challenge;  // the last supported challenge the host sent
 };
 
+// How long a failed token fetch is remembered: while it is, requests for the
+// same token fail at once with its message instead of queueing for another
+// fetch (64 jobs behind a dead auth server would otherwise each pay
+// (retry_times + 1) x request_timeout in turn). A few seconds: long enough for
+// every waiter of the failed fetch, short enough that a server back up is
+// soon used again.
+inline constexpr std::chrono::seconds failed_token_fetch_memory{5};
+
+struct FailedTokenFetch {
+    std::string message;
+    std::chrono::steady_clock::time_point until;
+};
+
 struct RegistryPool::Impl {
     SystemContext context;  // a copy without `pool`, so the pool does not own itself
     RetryPolicy retry;
@@ -36,7 +49,8 @@ struct RegistryPool::Impl {
     std::map<std::string, HostState> hosts;                          // by reference host
     std::map<std::string, config::CredentialLookup> credentials;     // by repository name
     std::map<std::string, BearerToken> tokens;                       // by token_cache_key
-    std::map<std::string, std::shared_ptr<std::mutex>> token_fetches;  // one fetch per key at a time
+    std::map<std::string, std::shared_ptr<std::timed_mutex>> token_fetches;  // one fetch per key at a time
+    std::map<std::string, FailedTokenFetch> token_failures;                   // by token_cache_key
     std::map<std::string, std::shared_ptr<std::timed_mutex>> scheme_probes;  // one https-or-http probe per host at a time
 
     Impl(const SystemContext& original, RetryPolicy policy);
@@ -54,7 +68,10 @@ struct RegistryPool::Impl {
     std::optional<BearerToken> cached_token(const std::string& key);
     void store_token(const std::string& key, const BearerToken& token);
     void forget_token(const std::string& key);
-    std::shared_ptr<std::mutex> token_fetch_lock(const std::string& key);
+    // The message of a fetch for key that failed less than failed_token_fetch_memory ago.
+    std::optional<std::string> recent_token_failure(const std::string& key);
+    void remember_token_failure(const std::string& key, const std::string& message);
+    std::shared_ptr<std::timed_mutex> token_fetch_lock(const std::string& key);
     std::shared_ptr<std::timed_mutex> scheme_probe_lock(const std::string& reference_host);
 };
 

@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace imgtrust::registry {
 namespace {
@@ -57,12 +59,49 @@ void read_parameters(std::string_view text, std::size_t& at, AuthChallenge& chal
     }
 }
 
-// RFC 3339 "2006-01-02T15:04:05[.frac](Z|±hh:mm)".
+// A time_t as a system_clock time point; nullopt when system_clock (nanoseconds
+// in 64 bits: years 1677 to 2262) cannot represent it.
+std::optional<std::chrono::system_clock::time_point> representable_time(std::time_t seconds_since_epoch) {
+    using std::chrono::system_clock;
+    constexpr auto earliest = std::chrono::duration_cast<std::chrono::seconds>(system_clock::duration::min()).count() + 1;
+    constexpr auto latest = std::chrono::duration_cast<std::chrono::seconds>(system_clock::duration::max()).count() - 1;
+    if (seconds_since_epoch < earliest || seconds_since_epoch > latest) return std::nullopt;
+    return system_clock::time_point(std::chrono::seconds(seconds_since_epoch));
+}
+
+// time + lifetime, or the latest time point when that would overflow
+// (0 <= lifetime <= max_token_lifetime, so converting it to nanoseconds is safe).
+std::chrono::system_clock::time_point saturating_add(std::chrono::system_clock::time_point time, std::chrono::seconds lifetime) {
+    using std::chrono::system_clock;
+    const bool positive = time.time_since_epoch() > system_clock::duration::zero();
+    if (positive && system_clock::time_point::max() - time <= lifetime) return system_clock::time_point::max();
+    return time + lifetime;
+}
+
+bool in_range(int value, int low, int high) { return value >= low && value <= high; }
+
+// "hh:mm" of a numeric UTC offset, as seconds east of UTC.
+std::optional<long> parse_utc_offset(std::string_view text) {
+    if (text.size() < 6 || (text[0] != '+' && text[0] != '-')) return std::nullopt;
+    int hours = 0;
+    int minutes = 0;
+    const std::string digits(text.substr(1, 5));
+    if (std::sscanf(digits.c_str(), "%2d:%2d", &hours, &minutes) != 2) return std::nullopt;
+    if (!in_range(hours, 0, 23) || !in_range(minutes, 0, 59)) return std::nullopt;
+    return (text[0] == '-' ? -1L : 1L) * (hours * 3600L + minutes * 60L);
+}
+
+// RFC 3339 "2006-01-02T15:04:05[.frac](Z|±hh:mm)". nullopt for anything else,
+// including fields out of range and dates system_clock cannot represent.
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& text) {
     std::tm parts{};
     int consumed = 0;
     if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &parts.tm_year, &parts.tm_mon, &parts.tm_mday,
                     &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &consumed) != 6) {
+        return std::nullopt;
+    }
+    if (!in_range(parts.tm_year, 0, 9999) || !in_range(parts.tm_mon, 1, 12) || !in_range(parts.tm_mday, 1, 31) ||
+        !in_range(parts.tm_hour, 0, 23) || !in_range(parts.tm_min, 0, 59) || !in_range(parts.tm_sec, 0, 60)) {
         return std::nullopt;
     }
     std::size_t at = static_cast<std::size_t>(consumed);
@@ -72,17 +111,18 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::st
     }
     long offset_seconds = 0;
     if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-        int hours = 0;
-        int minutes = 0;
-        if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &hours, &minutes) != 2) return std::nullopt;
-        offset_seconds = (text[at] == '-' ? -1 : 1) * (hours * 3600L + minutes * 60L);
+        const auto offset = parse_utc_offset(std::string_view(text).substr(at));
+        if (!offset) return std::nullopt;
+        offset_seconds = *offset;
     } else if (at >= text.size() || (text[at] != 'Z' && text[at] != 'z')) {
         return std::nullopt;
     }
     parts.tm_year -= 1900;
     parts.tm_mon -= 1;
+    // -1 is also 1969-12-31T23:59:59Z; refusing that one second costs nothing (the token counts from now).
     const std::time_t utc = ::timegm(&parts);
-    return std::chrono::system_clock::from_time_t(utc - offset_seconds);
+    if (utc == static_cast<std::time_t>(-1)) return std::nullopt;
+    return representable_time(utc - offset_seconds);  // |offset| < 1 day and years <= 9999: no overflow
 }
 
 // errcode's text for a code: "MANIFEST_UNKNOWN" -> "manifest unknown".
@@ -111,10 +151,28 @@ std::vector<AuthChallenge> parse_www_authenticate(std::string_view header) {
     return challenges;
 }
 
+std::vector<AuthChallenge> parse_www_authenticate_headers(const std::vector<std::string>& header_values) {
+    std::vector<AuthChallenge> challenges;
+    for (const auto& value : header_values) {
+        for (auto& challenge : parse_www_authenticate(value)) challenges.push_back(std::move(challenge));
+    }
+    return challenges;
+}
+
+std::optional<AuthChallenge> choose_challenge(const std::vector<AuthChallenge>& challenges, bool have_basic_credentials) {
+    const auto is_bearer = [](const AuthChallenge& challenge) { return challenge.scheme == "bearer"; };
+    for (auto at = challenges.begin(); at != challenges.end(); ++at) {
+        if (is_bearer(*at)) return *at;
+        if (at->scheme != "basic") continue;
+        if (have_basic_credentials || std::none_of(at + 1, challenges.end(), is_bearer)) return *at;
+    }
+    return std::nullopt;
+}
+
 std::optional<BearerToken> parse_bearer_token(std::string_view body, std::chrono::system_clock::time_point now) {
     rapidjson::Document document;
-    document.Parse(body.data(), body.size());
-    if (document.HasParseError() || !document.IsObject()) return std::nullopt;
+    const util::JsonOptions options{{max_token_body_bytes, util::max_json_depth}};
+    if (util::parse_untrusted_json(body, document, options) || !document.IsObject()) return std::nullopt;
     auto text = [&](const char* name) -> std::string {
         auto found = document.FindMember(name);
         return found != document.MemberEnd() && found->value.IsString() ? found->value.GetString() : "";
@@ -123,17 +181,24 @@ std::optional<BearerToken> parse_bearer_token(std::string_view body, std::chrono
     token.token = text("token");
     if (token.token.empty()) token.token = text("access_token");
     if (token.token.empty()) return std::nullopt;
-    long long lifetime = 0;
+    std::chrono::seconds lifetime = min_token_lifetime;
     auto expires = document.FindMember("expires_in");
-    if (expires != document.MemberEnd() && expires->value.IsInt64()) lifetime = expires->value.GetInt64();
-    lifetime = std::max<long long>(lifetime, 60);
+    if (expires != document.MemberEnd() && expires->value.IsInt64()) {
+        const std::int64_t claimed = std::clamp<std::int64_t>(expires->value.GetInt64(), min_token_lifetime.count(),
+                                                              max_token_lifetime.count());
+        lifetime = std::chrono::seconds(claimed);
+    } else if (expires != document.MemberEnd() && expires->value.IsUint64()) {
+        lifetime = max_token_lifetime;  // above INT64_MAX seconds
+    }
     const auto issued = parse_rfc3339(text("issued_at")).value_or(now);
-    token.expires = issued + std::chrono::seconds(lifetime);
+    token.expires = std::min(saturating_add(issued, lifetime), saturating_add(now, max_token_lifetime));
     return token;
 }
 
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
                                                            std::chrono::system_clock::time_point now) {
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
     if (value.empty()) return std::nullopt;
     if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
         if (value.size() > 9) return std::nullopt;
@@ -141,16 +206,19 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
     }
     const std::time_t when = curl_getdate(value.c_str(), nullptr);
     if (when == -1) return std::nullopt;
-    const auto delta = std::chrono::system_clock::from_time_t(when) - now;
-    if (delta <= std::chrono::system_clock::duration::zero()) return std::nullopt;
-    return std::chrono::duration_cast<std::chrono::milliseconds>(delta);
+    const auto date = representable_time(when);
+    if (!date) return when > 0 ? std::optional(milliseconds::max()) : std::nullopt;
+    // Both sides in milliseconds (|x| < 2^53), so the difference cannot overflow.
+    const milliseconds delta = duration_cast<milliseconds>(date->time_since_epoch()) - duration_cast<milliseconds>(now.time_since_epoch());
+    if (delta <= milliseconds::zero()) return std::nullopt;
+    return delta;
 }
 
 RegistryErrorBody parse_registry_errors(std::string_view body) {
     RegistryErrorBody result;
     rapidjson::Document document;
-    document.Parse(body.data(), body.size());
-    if (document.HasParseError() || !document.IsObject()) return result;
+    const util::JsonOptions options{{max_error_body_bytes, util::max_json_depth}};
+    if (util::parse_untrusted_json(body, document, options) || !document.IsObject()) return result;
     auto errors = document.FindMember("errors");
     if (errors == document.MemberEnd() || !errors->value.IsArray()) return result;
     for (const auto& error : errors->value.GetArray()) {

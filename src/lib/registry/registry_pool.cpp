@@ -103,6 +103,23 @@ std::optional<BearerToken> RegistryPool::Impl::cached_token(const std::string& k
 void RegistryPool::Impl::store_token(const std::string& key, const BearerToken& token) {
     std::lock_guard lock(mutex);
     tokens[key] = token;
+    token_failures.erase(key);
+}
+
+std::optional<std::string> RegistryPool::Impl::recent_token_failure(const std::string& key) {
+    std::lock_guard lock(mutex);
+    auto found = token_failures.find(key);
+    if (found == token_failures.end()) return std::nullopt;
+    if (std::chrono::steady_clock::now() >= found->second.until) {
+        token_failures.erase(found);
+        return std::nullopt;
+    }
+    return found->second.message;
+}
+
+void RegistryPool::Impl::remember_token_failure(const std::string& key, const std::string& message) {
+    std::lock_guard lock(mutex);
+    token_failures[key] = FailedTokenFetch{message, std::chrono::steady_clock::now() + failed_token_fetch_memory};
 }
 
 void RegistryPool::Impl::forget_token(const std::string& key) {
@@ -110,10 +127,10 @@ void RegistryPool::Impl::forget_token(const std::string& key) {
     tokens.erase(key);
 }
 
-std::shared_ptr<std::mutex> RegistryPool::Impl::token_fetch_lock(const std::string& key) {
+std::shared_ptr<std::timed_mutex> RegistryPool::Impl::token_fetch_lock(const std::string& key) {
     std::lock_guard lock(mutex);
     auto& slot = token_fetches[key];
-    if (!slot) slot = std::make_shared<std::mutex>();
+    if (!slot) slot = std::make_shared<std::timed_mutex>();
     return slot;
 }
 

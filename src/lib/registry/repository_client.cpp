@@ -6,6 +6,7 @@
 
 #include "registry/pool_state.hpp"
 #include "registry/request_runner.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace imgtrust::registry {
 namespace {
@@ -43,6 +44,9 @@ std::string describe_failure(const HttpResponse& response, const RegistryErrorBo
 }
 
 // The "mediaType" member, or schemaVersion 1 (schema1 carries no media type).
+// Read through util::parse_untrusted_json; a body that is not a JSON object
+// (too deep included) has no shape here and is refused later, where the
+// manifest is decoded ("is not a JSON object").
 struct ManifestShape {
     std::string media_type;
     bool schema1 = false;
@@ -50,8 +54,8 @@ struct ManifestShape {
 ManifestShape inspect(const std::string& bytes) {
     ManifestShape shape;
     rapidjson::Document document;
-    document.Parse(bytes.data(), bytes.size());
-    if (document.HasParseError() || !document.IsObject()) return shape;
+    const util::JsonOptions options{{max_manifest_bytes, util::max_json_depth}};
+    if (util::parse_untrusted_json(bytes, document, options) || !document.IsObject()) return shape;
     auto media = document.FindMember("mediaType");
     if (media != document.MemberEnd() && media->value.IsString()) shape.media_type = media->value.GetString();
     auto version = document.FindMember("schemaVersion");

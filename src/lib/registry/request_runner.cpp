@@ -9,8 +9,6 @@
 namespace imgtrust::registry {
 namespace {
 
-constexpr std::size_t max_token_body_bytes = 1024 * 1024;  // c/image's MaxAuthTokenBodySize
-
 std::string header(const HttpResponse& response, const std::string& name) {
     auto found = response.headers.find(name);
     return found == response.headers.end() ? "" : found->second;
@@ -20,13 +18,6 @@ std::string status_and_message(const HttpResponse& response) {
     std::string text = "HTTP status " + std::to_string(response.status);
     const std::string message = parse_registry_errors(response.body).message;
     return message.empty() ? text : text + ": " + message;
-}
-
-std::optional<AuthChallenge> supported_challenge(const HttpResponse& response) {
-    for (const auto& challenge : parse_www_authenticate(header(response, "www-authenticate"))) {
-        if (challenge.scheme == "bearer" || challenge.scheme == "basic") return challenge;
-    }
-    return std::nullopt;
 }
 
 std::string parameter(const AuthChallenge& challenge, const std::string& name) {
@@ -91,7 +82,8 @@ HttpResponse RequestRunner::run(const RegistryRequest& request) {
     for (int round = 0;; ++round) {
         HttpResponse response = run_with_retries(request, authorization_value);
         if (response.status != 401) return response;
-        const auto challenge = supported_challenge(response);
+        const auto challenge = choose_challenge(parse_www_authenticate_headers(response.authenticate_headers),
+                                                has_basic_credentials());
         const std::string message = parse_registry_errors(response.body).message;
         const std::string failure = request.what + ": authentication required" + (message.empty() ? "" : " (" + message + ")");
         if (round > 0 || !challenge) throw FetchError(failure);
@@ -163,6 +155,11 @@ HttpResponse RequestRunner::send_once(const std::string& url, const RegistryRequ
     }
 }
 
+bool RequestRunner::has_basic_credentials() {
+    const auto credentials = pool_.credentials_for(reference_host_ + "/" + repository_path_);
+    return credentials && !credentials->username.empty();
+}
+
 std::optional<std::string> RequestRunner::authorization(std::string& token_key) {
     token_key.clear();
     const HostState host = pool_.host(reference_host_);
@@ -174,20 +171,42 @@ std::optional<std::string> RequestRunner::authorization(std::string& token_key) 
     }
     const std::string key = token_cache_key(*host.challenge, scope_, credentials);
     token_key = key;
-    const std::string realm = parameter(*host.challenge, "realm");
-    if (auto cached = pool_.cached_token(key)) {
-        if (pool_.debugging()) pool_.debug("Using cached token for " + scope_ + " from " + without_query(realm));
-        return "Bearer " + cached->token;
-    }
+    return "Bearer " + bearer_token(key, *host.challenge, credentials).token;
+}
+
+// Single flight per token key: one request fetches, the others wait for it, each
+// no longer than its own deadline; a failure is remembered for
+// failed_token_fetch_memory, so the waiters (and later requests) get it at once.
+BearerToken RequestRunner::bearer_token(const std::string& key, const AuthChallenge& challenge,
+                                        const std::optional<config::Credentials>& credentials) {
+    const std::string realm = without_query(parameter(challenge, "realm"));
+    const auto known = [&]() -> std::optional<BearerToken> {
+        if (auto cached = pool_.cached_token(key)) {
+            if (pool_.debugging()) pool_.debug("Using cached token for " + scope_ + " from " + realm);
+            return cached;
+        }
+        if (auto failure = pool_.recent_token_failure(key)) {
+            pool_.debug("Token fetch for " + scope_ + " from " + realm + " failed moments ago: not retrying yet");
+            throw FetchError(*failure + " (failed moments ago; not retried for " +
+                             std::to_string(failed_token_fetch_memory.count()) + " s)");
+        }
+        return std::nullopt;
+    };
+    if (auto token = known()) return *token;
     const auto fetch_lock = pool_.token_fetch_lock(key);
-    std::lock_guard lock(*fetch_lock);
-    if (auto cached = pool_.cached_token(key)) {  // another thread fetched it meanwhile
-        pool_.debug("Using cached token for " + scope_ + " from " + without_query(realm));
-        return "Bearer " + cached->token;
+    std::unique_lock fetching(*fetch_lock, std::defer_lock);
+    if (!fetching.try_lock_for(remaining())) {
+        throw FetchError("waiting for another request's bearer token from " + realm + ": timed out (--timeout)");
     }
-    const BearerToken token = fetch_token(*host.challenge, credentials);
-    pool_.store_token(key, token);
-    return "Bearer " + token.token;
+    if (auto token = known()) return *token;  // another request fetched it (or failed) meanwhile
+    try {
+        BearerToken token = fetch_token(challenge, credentials);
+        pool_.store_token(key, token);
+        return token;
+    } catch (const FetchError& error) {
+        pool_.remember_token_failure(key, error.what());
+        throw;
+    }
 }
 
 BearerToken RequestRunner::fetch_token(const AuthChallenge& challenge, const std::optional<config::Credentials>& credentials) {

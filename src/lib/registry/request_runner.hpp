@@ -1,8 +1,10 @@
 // Sends one logical registry request to completion: picks the scheme (https,
 // or http after an https transport failure when TLS verification is off),
 // authenticates from the host's remembered challenge, learns the challenge
-// from a 401 and resends once with fresh credentials, retries 429/5xx and
-// transport errors with back-off, and keeps every wait inside the deadline.
+// from a 401 (every WWW-Authenticate header considered) and resends once with
+// fresh credentials, retries 429/5xx and transport errors with back-off, and
+// keeps every wait inside the deadline, including the wait for a bearer token
+// that another request is fetching.
 #pragma once
 
 #include <chrono>
@@ -40,6 +42,12 @@ private:
     // The Authorization value for the host's remembered challenge (nullopt: none);
     // token_key receives the token cache key when a bearer token is used.
     std::optional<std::string> authorization(std::string& token_key);
+    // The cached token for key, or one fetched by this request or a concurrent one.
+    // Throws FetchError: the fetch failed (now or within failed_token_fetch_memory),
+    // or this request's deadline passed while another request was fetching.
+    BearerToken bearer_token(const std::string& key, const AuthChallenge& challenge,
+                             const std::optional<config::Credentials>& credentials);
+    bool has_basic_credentials();
     BearerToken fetch_token(const AuthChallenge& challenge, const std::optional<config::Credentials>& credentials);
     std::chrono::milliseconds remaining() const;
     void wait(std::chrono::milliseconds delay, const std::string& why);
