@@ -17,6 +17,12 @@ namespace imgtrust {
 inline constexpr std::size_t max_manifest_bytes = 4 * 1024 * 1024;
 inline constexpr std::size_t max_signature_bytes = 4 * 1024 * 1024;
 inline constexpr std::size_t max_signatures = 128;
+// A manifest list (or OCI index) with more instances is refused before any is
+// read (cosign bounds similar lists at 1000); its instances read for one image
+// may take at most this many bytes in all (8 manifests of the maximum size;
+// real instances are a few KiB each).
+inline constexpr std::size_t max_manifest_list_instances = 1000;
+inline constexpr std::size_t max_instance_manifest_bytes = 8 * max_manifest_bytes;
 
 struct ManifestBlob {
     std::string bytes;       // exactly as read; digests are computed over these bytes
@@ -81,7 +87,8 @@ std::string sha256_digest(std::string_view bytes);
 // Manifest media types; is_manifest_list() is true for Docker lists and OCI indexes.
 bool is_manifest_list(const ManifestBlob& manifest);
 
-// Instances of a manifest list or OCI index.
+// Instances of a manifest list or OCI index (manifest_list_instances throws
+// FetchError for a list of more than max_manifest_list_instances).
 struct ManifestInstance {
     std::string digest;
     std::string media_type;

@@ -49,6 +49,13 @@ std::unique_ptr<rapidjson::Document> parse_manifest_object(std::string_view byte
     return document;
 }
 
+// Checked on the JSON array, before any descriptor is decoded.
+void require_bounded_instance_count(const JsonValue& manifests) {
+    if (!manifests.IsArray() || manifests.Size() <= max_manifest_list_instances) return;
+    throw FetchError("the manifest list has " + std::to_string(manifests.Size()) + " instances, more than the " +
+                     std::to_string(max_manifest_list_instances) + " accepted");
+}
+
 std::vector<Descriptor> decode_list_entries(const JsonValue& document, std::string_view type) {
     std::vector<Descriptor> entries;
     std::int64_t schema_version = 0;
@@ -57,7 +64,10 @@ std::vector<Descriptor> decode_list_entries(const JsonValue& document, std::stri
         decode_struct(document, {
             {"schemaversion", [&](const JsonValue& v) { decode_int64(v, schema_version); }},
             {"mediatype", [&](const JsonValue& v) { decode_string(v, media_type); }},
-            {"manifests", [&](const JsonValue& v) { decode_descriptor_list(v, entries, DescriptorSchema::docker_list_entry); }},
+            {"manifests", [&](const JsonValue& v) {
+                 require_bounded_instance_count(v);
+                 decode_descriptor_list(v, entries, DescriptorSchema::docker_list_entry);
+             }},
         });
         return entries;
     }
@@ -67,7 +77,10 @@ std::vector<Descriptor> decode_list_entries(const JsonValue& document, std::stri
         {"schemaversion", [&](const JsonValue& v) { decode_int64(v, schema_version); }},
         {"mediatype", [&](const JsonValue& v) { decode_string(v, media_type); }},
         {"artifacttype", [&](const JsonValue& v) { decode_string(v, artifact_type); }},
-        {"manifests", [&](const JsonValue& v) { decode_descriptor_list(v, entries, DescriptorSchema::oci); }},
+        {"manifests", [&](const JsonValue& v) {
+             require_bounded_instance_count(v);
+             decode_descriptor_list(v, entries, DescriptorSchema::oci);
+         }},
         {"subject", [&](const JsonValue& v) { decode_descriptor(v, subject, DescriptorSchema::oci); }},
         {"annotations", [&](const JsonValue& v) { decode_string_map(v, annotations); }},
     });

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "image/instance_budget.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
 #include "policy/evaluation_input.hpp"
@@ -114,11 +115,12 @@ std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference&
     ManifestBlob top = source.manifest();
     if (!is_manifest_list(top)) return {evaluate(image, source, {})};
     const std::string list_digest = sha256_digest(top.bytes);
-    const std::vector<ManifestInstance> instances = manifest_list_instances(top);
+    const std::vector<ManifestInstance> instances = manifest_list_instances(top);  // at most max_manifest_list_instances
     if (instances.empty()) throw NotFoundError("manifest list " + list_digest + " has no instances");
+    image::InstanceBudgetSource bounded(source, list_digest);  // max_instance_manifest_bytes for all of them
     std::vector<Verdict> verdicts;
     for (const auto& instance : instances)
-        verdicts.push_back(evaluate_instance(*this, image, source, instance, list_digest, state_->options.debug_log));
+        verdicts.push_back(evaluate_instance(*this, image, bounded, instance, list_digest, state_->options.debug_log));
     return verdicts;
 }
 

@@ -1,5 +1,6 @@
 #include "validate/image_validator.hpp"
 
+#include "image/instance_budget.hpp"
 #include "imgtrust/errors.hpp"
 #include "validate/status.hpp"
 
@@ -111,11 +112,12 @@ void ImageValidator::State::check_index(const ImageReference& image, ImageSource
         if (check.digest.empty()) check.digest = sha256_digest(index.bytes);
         report.manifests.push_back(std::move(check));
     }
-    const auto instances = manifest_list_instances(index);
+    const auto instances = manifest_list_instances(index);  // at most max_manifest_list_instances
+    image::InstanceBudgetSource bounded(source, sha256_digest(index.bytes));  // max_instance_manifest_bytes in all
     for (const auto& instance : instances) {
         ManifestCheck check;
         if (platform_selected(settings.filter, instance)) {
-            check = evaluate(image, source, instance.digest, deadline);
+            check = evaluate(image, bounded, instance.digest, deadline);
         } else {
             check.digest = instance.digest;
             check.status = CheckStatus::skipped_by_filter;
