@@ -12,6 +12,9 @@ auth: {"type": "bearer", "realm", "service", "token", "issued_token" (what /toke
    hands out, default "token"), "expires_in", "issued_at", "users": {u: p}}
    or {"type": "basic", "users": {u: p}}; it guards /v2/ paths. The bearer
 token endpoint is /token on this server (anonymous unless "users" is set).
+Either type also takes "challenges": [WWW-Authenticate values], sent as one
+header each instead of the default challenge, and bearer takes
+"token_response": a response (as above) that /token gives instead of a token.
 """
 import argparse
 import base64
@@ -61,8 +64,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def send(self, status, headers, body, truncate=False):
+        """headers: a dict, or a list of (name, value) pairs (a name may repeat)."""
         self.send_response(status)
-        for name, value in headers.items():
+        for name, value in (headers.items() if isinstance(headers, dict) else headers):
             self.send_header(name, value)
         announced = len(body) + (100 if truncate else 0)
         self.send_header("Content-Length", str(announced))
@@ -118,9 +122,12 @@ class Handler(BaseHTTPRequestHandler):
         else:
             value = 'Bearer realm="%s",service="%s"' % (auth["realm"], auth.get("service", ""))
         errors = {"errors": [{"code": "UNAUTHORIZED", "message": "authentication required"}]}
-        self.send(401, {"WWW-Authenticate": value, "Content-Type": "application/json"}, json.dumps(errors).encode())
+        headers = [("WWW-Authenticate", each) for each in auth.get("challenges", [value])]
+        self.send(401, headers + [("Content-Type", "application/json")], json.dumps(errors).encode())
 
     def token(self, auth, url, body):
+        if "token_response" in auth:
+            return self.respond(auth["token_response"])
         users = auth.get("users")
         if users is not None and basic_user(self.headers.get("Authorization"), users) is None:
             return self.send(401, {"Content-Type": "application/json"},
