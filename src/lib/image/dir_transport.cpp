@@ -34,15 +34,15 @@ DirImageSource::DirImageSource(std::string path, std::string image_name)
 
 std::string DirImageSource::manifest_path(const std::string& instance_digest) const {
     if (instance_digest.empty()) return join_path(path_, "manifest.json");
-    require_valid_digest(instance_digest, image_name_ + ": instance");
-    return join_path(path_, digest_hex(instance_digest) + ".manifest.json");
+    const util::Digest instance = require_valid_digest(instance_digest, image_name_ + ": instance");
+    return join_path(path_, std::string(instance.hex()) + ".manifest.json");
 }
 
 std::string DirImageSource::signature_path(std::size_t number, const std::string& instance_digest) const {
     const std::string name = "signature-" + std::to_string(number);
     if (instance_digest.empty()) return join_path(path_, name);
-    require_valid_digest(instance_digest, image_name_ + ": instance");
-    return join_path(path_, digest_hex(instance_digest) + "." + name);
+    const util::Digest instance = require_valid_digest(instance_digest, image_name_ + ": instance");
+    return join_path(path_, std::string(instance.hex()) + "." + name);
 }
 
 void DirImageSource::throw_missing_manifest(const std::string& path, const std::string& instance_digest) const {
@@ -60,7 +60,7 @@ ManifestBlob DirImageSource::manifest(const std::string& instance_digest) {
     }
     auto bytes = read_bounded_file(path, max_manifest_bytes, "manifest");
     if (!bytes) throw_missing_manifest(path, instance_digest);
-    if (!instance_digest.empty() && !digest_matches(*bytes, instance_digest))
+    if (!instance_digest.empty() && !require_valid_digest(instance_digest, image_name_ + ": instance").matches(*bytes))
         throw FetchError(image_name_ + ": manifest " + path + " does not match the instance digest " + instance_digest);
     ManifestBlob blob{std::move(*bytes), {}};
     blob.media_type = guess_manifest_media_type(blob.bytes);

@@ -30,7 +30,7 @@ void DockerImageSource::debug(const std::string& line) const {
 // A digest names one byte string, so a manifest wanted by digest may come from
 // the cache; whatever is fetched is kept there under the digest of its bytes.
 registry::FetchedManifest DockerImageSource::fetch_manifest(const std::string& tag_or_digest) {
-    const bool by_digest = is_valid_digest(tag_or_digest);
+    const std::optional<util::Digest> by_digest = util::Digest::parse(tag_or_digest);
     if (by_digest && manifest_cache_) {
         if (auto cached = manifest_cache_->find(ref_.name(), tag_or_digest)) {
             debug("Using manifest " + tag_or_digest + " of " + ref_.name() + " fetched earlier");
@@ -39,7 +39,7 @@ registry::FetchedManifest DockerImageSource::fetch_manifest(const std::string& t
     }
     registry::FetchedManifest fetched = client_->get_manifest(tag_or_digest);
     // The client checks digest references; checking again here costs one hash.
-    if (by_digest && !digest_matches(fetched.bytes, tag_or_digest))
+    if (by_digest && !by_digest->matches(fetched.bytes))
         throw FetchError(image_name_ + ": manifest for " + tag_or_digest + " does not match its digest");
     if (fetched.digest.empty()) fetched.digest = sha256_digest(fetched.bytes);  // the client normally sets it
     if (manifest_cache_) manifest_cache_->store(ref_.name(), by_digest ? tag_or_digest : fetched.digest, fetched);
@@ -115,12 +115,12 @@ void DockerImageSource::append_attachment_signatures(const std::string& digest,
     debug("Found a sigstore attachment manifest with " + std::to_string(layers.size()) + " layers");
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const auto& layer = layers[i];
-        require_valid_digest(layer.digest, where + ": layer " + std::to_string(i + 1));
+        const util::Digest layer_digest = require_valid_digest(layer.digest, where + ": layer " + std::to_string(i + 1));
         if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > max_signature_bytes)
             throw FetchError(where + ": signature layer " + layer.digest + " has an unacceptable size " + std::to_string(layer.size));
         debug("Reading sigstore attachment " + std::to_string(i + 1) + "/" + std::to_string(layers.size()) + ": " + layer.digest);
         std::string payload = client_->get_blob(layer.digest, max_signature_bytes);
-        if (!digest_matches(payload, layer.digest))
+        if (!layer_digest.matches(payload))
             throw FetchError(where + ": signature layer " + layer.digest + " does not match its digest");
         signatures.push_back(SigstoreSignature{layer.media_type, std::move(payload), layer.annotations});
     }

@@ -1,20 +1,9 @@
 #include "image/manifest_format.hpp"
 
-#include <openssl/evp.h>
-
-#include <array>
-
 #include "imgtrust/errors.hpp"
-#include "util/bytes.hpp"
 
 namespace imgtrust::image {
 namespace {
-
-struct DigestAlgorithm {
-    std::string_view name;
-    std::size_t hex_length;
-};
-constexpr std::array<DigestAlgorithm, 3> digest_algorithms{{{"sha256", 64}, {"sha384", 96}, {"sha512", 128}}};
 
 bool is_list_type(std::string_view type) { return type == docker_list_media_type || type == oci_index_media_type; }
 bool is_single_image_type(std::string_view type) { return type == oci_manifest_media_type || type == docker_schema2_media_type; }
@@ -131,36 +120,16 @@ void reject_unsupported_manifest(const ManifestBlob& manifest, const std::string
         throw FetchError(where + ": schema1 manifests are not supported");
 }
 
-bool is_valid_digest(std::string_view digest) {
-    const auto colon = digest.find(':');
-    if (colon == std::string_view::npos) return false;
-    const auto algorithm = digest.substr(0, colon);
-    const auto hex = digest.substr(colon + 1);
-    for (const auto& known : digest_algorithms) {
-        if (known.name != algorithm) continue;
-        if (hex.size() != known.hex_length) return false;
-        for (char c : hex)
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-        return true;
-    }
-    return false;
-}
-
-void require_valid_digest(std::string_view digest, const std::string& what) {
-    if (!is_valid_digest(digest)) throw FetchError(what + ": invalid digest \"" + std::string(digest) + "\"");
-}
-
-std::string digest_algorithm(std::string_view digest) { return std::string(digest.substr(0, digest.find(':'))); }
-std::string digest_hex(std::string_view digest) { return std::string(digest.substr(digest.find(':') + 1)); }
-
-bool digest_matches(std::string_view bytes, std::string_view digest) {
-    if (!is_valid_digest(digest)) return false;
-    const auto actual = util::hex_digest(digest.substr(0, digest.find(':')), bytes);
-    return actual && *actual == digest.substr(digest.find(':') + 1);
+util::Digest require_valid_digest(std::string_view digest, const std::string& what) {
+    std::optional<util::Digest> parsed = util::Digest::parse(digest);
+    if (!parsed) throw FetchError(what + ": invalid digest \"" + std::string(digest) + "\"");
+    return std::move(*parsed);
 }
 
 std::string sigstore_attachment_tag(std::string_view digest) {
-    return digest_algorithm(digest) + "-" + digest_hex(digest) + ".sig";
+    std::string tag(digest);
+    if (const auto colon = tag.find(':'); colon != std::string::npos) tag[colon] = '-';
+    return tag + ".sig";
 }
 
 std::vector<Descriptor> oci_manifest_layers(std::string_view bytes, const std::string& where) {
@@ -191,7 +160,7 @@ std::vector<Descriptor> oci_manifest_layers(std::string_view bytes, const std::s
 
 namespace imgtrust {
 
-std::string sha256_digest(std::string_view bytes) { return "sha256:" + util::sha256_hex(bytes); }
+std::string sha256_digest(std::string_view bytes) { return util::Digest::of(util::DigestAlgorithm::sha256, bytes).string(); }
 
 bool is_manifest_list(const ManifestBlob& manifest) {
     auto document = image::parse_manifest_object(manifest.bytes, "the manifest");

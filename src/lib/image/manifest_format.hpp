@@ -9,6 +9,7 @@
 
 #include "image/go_json.hpp"
 #include "imgtrust/image.hpp"
+#include "util/digest.hpp"
 
 namespace imgtrust::image {
 
@@ -31,15 +32,8 @@ std::string effective_media_type(const ManifestBlob& manifest);
 // manifests (declared as such, as "application/json", or guessed from the bytes).
 void reject_unsupported_manifest(const ManifestBlob& manifest, const std::string& where);
 
-// go-digest's Validate: "sha256:" + 64 lowercase hex (also sha384, sha512).
-bool is_valid_digest(std::string_view digest);
-// Throws FetchError naming `what` unless is_valid_digest.
-void require_valid_digest(std::string_view digest, const std::string& what);
-// The algorithm and hex parts of a valid digest.
-std::string digest_algorithm(std::string_view digest);
-std::string digest_hex(std::string_view digest);
-// Does the valid `digest` name exactly these bytes?
-bool digest_matches(std::string_view bytes, std::string_view digest);
+// The digest (util::Digest, go-digest's Parse) or a FetchError naming `what`.
+util::Digest require_valid_digest(std::string_view digest, const std::string& what);
 
 // The tag cosign and c/image use for sigstore attachments: "sha256-<hex>.sig".
 std::string sigstore_attachment_tag(std::string_view digest);

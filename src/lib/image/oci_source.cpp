@@ -95,10 +95,11 @@ void OciImageSource::select_descriptor(const std::string& image, std::optional<s
 
 std::optional<std::string> OciImageSource::read_verified_blob(const std::string& digest, std::size_t max_bytes,
                                                               const std::string& what) const {
-    require_valid_digest(digest, image_name_ + ": " + what);
-    const std::string path = join_path(dir_, "blobs/" + digest_algorithm(digest) + "/" + digest_hex(digest));
+    const util::Digest valid = require_valid_digest(digest, image_name_ + ": " + what);
+    const std::string path =
+        join_path(dir_, "blobs/" + std::string(valid.algorithm_name()) + "/" + std::string(valid.hex()));
     auto bytes = read_bounded_file(path, max_bytes, what);
-    if (bytes && !digest_matches(*bytes, digest))
+    if (bytes && !valid.matches(*bytes))
         throw FetchError(image_name_ + ": " + what + " " + path + " does not match its digest " + digest);
     return bytes;
 }

@@ -1,8 +1,6 @@
 #include "policy/evaluation_input.hpp"
 
-#include <openssl/evp.h>
-
-#include "util/bytes.hpp"
+#include "util/digest.hpp"
 
 namespace imgtrust::policy {
 
@@ -29,10 +27,8 @@ void EvaluationInput::debug(const std::string& line) const {
 }
 
 bool EvaluationInput::manifest_matches_digest(const std::string& untrusted_digest) const {
-    auto colon = untrusted_digest.find(':');
-    if (colon == std::string::npos) return false;
-    const auto actual = util::hex_digest(std::string_view(untrusted_digest).substr(0, colon), manifest_.bytes);
-    return actual && untrusted_digest.compare(colon + 1, std::string::npos, *actual) == 0;
+    const std::optional<util::Digest> digest = util::Digest::parse(untrusted_digest);
+    return digest && digest->matches(manifest_.bytes);
 }
 
 void summarize_signature_outcomes(RequirementOutcome& outcome, const std::string& no_signature_detail) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "policy/parse_policy.hpp"
+#include "util/digest.hpp"
 
 namespace imgtrust::policy {
 namespace {
@@ -40,21 +41,6 @@ std::string path_scope_error(std::string_view scope) {
     return "";
 }
 
-// go-digest's Parse: a registered algorithm and its exact lowercase hex length.
-bool looks_like_digest(std::string_view scope) {
-    static constexpr std::array<std::pair<std::string_view, std::size_t>, 3> algorithms = {
-        {{"sha256", 64}, {"sha384", 96}, {"sha512", 128}}};
-    for (auto [name, hex_length] : algorithms) {
-        if (scope.size() != name.size() + 1 + hex_length || scope.substr(0, name.size()) != name || scope[name.size()] != ':')
-            continue;
-        std::string_view hex = scope.substr(name.size() + 1);
-        bool all_hex = true;
-        for (char c : hex) all_hex = all_hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-        if (all_hex) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 std::string scope_error(std::string_view transport, std::string_view scope) {
@@ -63,7 +49,7 @@ std::string scope_error(std::string_view transport, std::string_view scope) {
         return path_scope_error(scope);
     if (transport == "docker-archive" || transport == "tarball")
         return std::string(transport) + ": does not support any scopes except the default \"\" one";
-    if (transport == "docker-daemon" && looks_like_digest(scope))
+    if (transport == "docker-daemon" && util::Digest::parse(scope))
         return "docker-daemon: can not use algo:digest value " + quote_json_string(scope) + " as a namespace";
     // docker: c/image validates nothing ("there are few semantically invalid strings").
     // containers-storage, atomic and ostree scopes are not validated by imgtrust.

@@ -2,11 +2,11 @@
 // docker/reference semantics and messages.
 #include "imgtrust/reference.hpp"
 
-#include <array>
 #include <string>
 
 #include "imgtrust/errors.hpp"
 #include "reference/grammar.hpp"
+#include "util/digest.hpp"
 
 namespace imgtrust {
 namespace {
@@ -91,51 +91,6 @@ DockerReference parse_qualified(std::string_view text) {
     return ref;
 }
 
-struct KnownDigestAlgorithm {
-    std::string_view name;
-    std::size_t hex_length;
-};
-constexpr std::array<KnownDigestAlgorithm, 3> known_digest_algorithms{{
-    {"sha256", 64},
-    {"sha384", 96},
-    {"sha512", 128},
-}};
-
-// go-digest's DigestRegexpAnchored: [a-z0-9]+([.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+
-bool matches_go_digest_syntax(std::string_view algorithm, std::string_view encoded) {
-    bool expect_alnum = true;
-    for (char c : algorithm) {
-        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (alnum) {
-            expect_alnum = false;
-        } else if (!expect_alnum && (c == '.' || c == '+' || c == '_' || c == '-')) {
-            expect_alnum = true;
-        } else {
-            return false;
-        }
-    }
-    if (expect_alnum || encoded.empty()) {
-        return false;
-    }
-    for (char c : encoded) {
-        const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=' ||
-                             c == '_' || c == '-';
-        if (!allowed) {
-            return false;
-        }
-    }
-    return true;
-}
-
-bool is_lowercase_hex(std::string_view text) {
-    for (char c : text) {
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace
 
 std::string DockerReference::string() const {
@@ -169,34 +124,32 @@ DockerReference with_default_tag(DockerReference ref) {
     return ref;
 }
 
-// go-digest (v1.0.0, as c/image vendors it) Digest.Validate.
+// go-digest (v1.0.0, as c/image vendors it) Digest.Validate, with the reference
+// grammar's messages for each of util::Digest's errors.
 void validate_digest(std::string_view digest) {
-    const std::size_t colon = digest.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == digest.size()) {
-        throw InvalidReferenceError("invalid checksum digest format: " + reference::go_quote(digest));
-    }
-    const std::string_view algorithm = digest.substr(0, colon);
-    const std::string_view encoded = digest.substr(colon + 1);
-    for (const KnownDigestAlgorithm& known : known_digest_algorithms) {
-        if (algorithm != known.name) {
-            continue;
-        }
-        if (encoded.size() != known.hex_length) {
-            throw InvalidReferenceError("invalid checksum digest length: " + std::string(algorithm) + " needs " +
-                                        std::to_string(known.hex_length) + " hex digits, got " +
-                                        std::to_string(encoded.size()));
-        }
-        if (!is_lowercase_hex(encoded)) {
-            throw InvalidReferenceError("invalid checksum digest format: " + reference::go_quote(digest) +
-                                        " is not lowercase hex");
-        }
+    const std::optional<util::DigestError> error = util::Digest::validation_error(digest);
+    if (!error) {
         return;
     }
-    if (!matches_go_digest_syntax(algorithm, encoded)) {
-        throw InvalidReferenceError("invalid checksum digest format: " + reference::go_quote(digest));
+    switch (*error) {
+        case util::DigestError::invalid_length: {
+            const std::string_view algorithm = digest.substr(0, digest.find(':'));
+            const util::DigestAlgorithm known = *util::digest_algorithm_named(algorithm);
+            throw InvalidReferenceError("invalid checksum digest length: " + std::string(algorithm) + " needs " +
+                                        std::to_string(util::digest_hex_length(known)) + " hex digits, got " +
+                                        std::to_string(digest.size() - algorithm.size() - 1));
+        }
+        case util::DigestError::not_lowercase_hex:
+            throw InvalidReferenceError("invalid checksum digest format: " + reference::go_quote(digest) +
+                                        " is not lowercase hex");
+        case util::DigestError::unsupported_algorithm:
+            throw InvalidReferenceError("unsupported digest algorithm: " +
+                                        reference::go_quote(digest.substr(0, digest.find(':'))) +
+                                        " (sha256, sha384 and sha512 are supported)");
+        case util::DigestError::invalid_format:
+            break;
     }
-    throw InvalidReferenceError("unsupported digest algorithm: " + reference::go_quote(algorithm) +
-                                " (sha256, sha384 and sha512 are supported)");
+    throw InvalidReferenceError("invalid checksum digest format: " + reference::go_quote(digest));
 }
 
 }  // namespace imgtrust

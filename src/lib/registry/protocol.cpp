@@ -12,6 +12,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
+#include "util/digest.hpp"
 #include "util/untrusted_json.hpp"
 
 namespace imgtrust::registry {
@@ -262,17 +263,9 @@ std::string percent_encode(std::string_view text) {
 }
 
 std::string compute_digest(std::string_view algorithm, std::string_view bytes) {
-    if (algorithm != "sha256" && algorithm != "sha384" && algorithm != "sha512")
-        throw FetchError("unsupported digest algorithm " + std::string(algorithm));
-    auto hex = util::hex_digest(algorithm, bytes);
-    if (!hex) throw FetchError("digest computation failed");
-    return std::string(algorithm) + ":" + *hex;
-}
-
-bool digest_matches(std::string_view digest, std::string_view bytes) {
-    const auto colon = digest.find(':');
-    if (colon == std::string_view::npos) return false;
-    return compute_digest(digest.substr(0, colon), bytes) == digest;
+    const std::optional<util::DigestAlgorithm> known = util::digest_algorithm_named(algorithm);
+    if (!known) throw FetchError("unsupported digest algorithm " + std::string(algorithm));
+    return util::Digest::of(*known, bytes).string();
 }
 
 }  // namespace imgtrust::registry

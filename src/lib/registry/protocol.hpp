@@ -77,9 +77,7 @@ std::string simplify_content_type(const std::string& value);
 // RFC 3986 unreserved characters kept, everything else %XX.
 std::string percent_encode(std::string_view text);
 
-// "algorithm:hex" of bytes for sha256, sha384 or sha512; throws FetchError for other algorithms.
+// "algorithm:hex" of bytes for sha256, sha384 or sha512 (util::Digest::of); throws FetchError for other algorithms.
 std::string compute_digest(std::string_view algorithm, std::string_view bytes);
-// Is `digest` (already validated) the digest of bytes?
-bool digest_matches(std::string_view digest, std::string_view bytes);
 
 }  // namespace imgtrust::registry

@@ -1,6 +1,6 @@
 #include "signature/go_compat.hpp"
 
-#include <regex>
+#include "util/digest.hpp"
 
 namespace imgtrust::signature {
 namespace {
@@ -88,22 +88,15 @@ std::optional<std::string> go_base64_std_decode(std::string_view text, std::stri
 }
 
 std::string go_digest_validation_error(std::string_view digest) {
-    const std::string invalid_format = "invalid checksum digest format";
-    std::size_t colon = digest.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == digest.size()) return invalid_format;
-    std::string_view algorithm = digest.substr(0, colon);
-    std::string_view encoded = digest.substr(colon + 1);
-    std::size_t hex_length = algorithm == "sha256" ? 64 : algorithm == "sha384" ? 96 : algorithm == "sha512" ? 128 : 0;
-    if (hex_length == 0) {
-        // Compiled only when needed: the usual sha256/384/512 digests never get here.
-        static const std::regex digest_syntax("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
-        if (!std::regex_match(digest.begin(), digest.end(), digest_syntax)) return invalid_format;
-        return "unsupported digest algorithm";
+    const std::optional<util::DigestError> error = util::Digest::validation_error(digest);
+    if (!error) return {};
+    switch (*error) {
+        case util::DigestError::invalid_length: return "invalid checksum digest length";
+        case util::DigestError::unsupported_algorithm: return "unsupported digest algorithm";
+        case util::DigestError::invalid_format:
+        case util::DigestError::not_lowercase_hex: break;
     }
-    if (encoded.size() != hex_length) return "invalid checksum digest length";
-    for (char c : encoded)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return invalid_format;
-    return {};
+    return "invalid checksum digest format";
 }
 
 const char* go_json_kind(const rapidjson::Value& value) {

@@ -9,8 +9,6 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <openssl/sha.h>
-
 #include <functional>
 #include <optional>
 #include <set>
@@ -20,6 +18,7 @@
 #include "signature/go_compat.hpp"
 #include "signature/rejection.hpp"
 #include "util/bytes.hpp"
+#include "util/digest.hpp"
 
 namespace imgtrust::signature {
 namespace {
@@ -187,11 +186,10 @@ void match_claims(const HashedRekordClaims& claims, std::string_view key_or_cert
     if (!claims.hash_value) reject("Missing \"data.hash.value\" field in hashedrekord");
     auto logged_hash = go_hex_decode(*claims.hash_value);
     if (!logged_hash) reject("Invalid \"data.hash.value\" field in hashedrekord: invalid hexadecimal");
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), digest);
-    if (*logged_hash != std::string(reinterpret_cast<char*>(digest), sizeof digest))
+    const std::string digest = util::raw_digest(util::DigestAlgorithm::sha256, payload);
+    if (*logged_hash != digest)
         reject("payload in Rekor SET does not match: the SET logs the SHA-256 of another payload (logged " + *claims.hash_value +
-               ", this payload's is " + util::hex_encode(std::string(reinterpret_cast<char*>(digest), sizeof digest)) + ")");
+               ", this payload's is " + util::hex_encode(digest) + ")");
 }
 
 struct UntrustedSet {
@@ -250,11 +248,10 @@ VerifiedRekorSet verify_rekor_set(const std::vector<PublicKey>& rekor_keys, std:
     std::string error;
     auto canonical = canonicalize_json(set.payload_json, error);
     if (!canonical) reject("canonicalizing Rekor SET JSON: " + error);
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(canonical->data()), canonical->size(), digest);
+    const std::string digest = util::raw_digest(util::DigestAlgorithm::sha256, *canonical);
     bool trusted = false;
     for (const PublicKey& key : rekor_keys) {
-        if (key.verify_digest(std::string_view(reinterpret_cast<char*>(digest), sizeof digest), set.signed_entry_timestamp)) {
+        if (key.verify_digest(digest, set.signed_entry_timestamp)) {
             trusted = true;
             break;
         }

@@ -1,7 +1,6 @@
 #include "util/bytes.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include <cerrno>
 #include <cstring>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "imgtrust/errors.hpp"
+#include "util/digest.hpp"
 
 namespace imgtrust::util {
 
@@ -67,58 +67,6 @@ std::string hex_encode(std::string_view bytes) {
     return out;
 }
 
-namespace {
-
-// The three digests of the OCI/Docker digest grammar, fetched explicitly once.
-// Destroyed at exit before OpenSSL's own cleanup (which was registered first).
-class FetchedDigests {
-public:
-    FetchedDigests()
-        : sha256_(EVP_MD_fetch(nullptr, "SHA2-256", nullptr)),
-          sha384_(EVP_MD_fetch(nullptr, "SHA2-384", nullptr)),
-          sha512_(EVP_MD_fetch(nullptr, "SHA2-512", nullptr)) {}
-    ~FetchedDigests() {
-        EVP_MD_free(sha256_);
-        EVP_MD_free(sha384_);
-        EVP_MD_free(sha512_);
-    }
-    FetchedDigests(const FetchedDigests&) = delete;
-    FetchedDigests& operator=(const FetchedDigests&) = delete;
-
-    // nullptr for an unknown name; the implicitly fetched legacy object if the explicit fetch failed.
-    const EVP_MD* find(std::string_view algorithm) const {
-        if (algorithm == "sha256") return sha256_ ? sha256_ : EVP_sha256();
-        if (algorithm == "sha384") return sha384_ ? sha384_ : EVP_sha384();
-        if (algorithm == "sha512") return sha512_ ? sha512_ : EVP_sha512();
-        return nullptr;
-    }
-
-private:
-    EVP_MD* sha256_;
-    EVP_MD* sha384_;
-    EVP_MD* sha512_;
-};
-
-const FetchedDigests& fetched_digests() {
-    static const FetchedDigests digests;
-    return digests;
-}
-
-}  // namespace
-
-std::optional<std::string> hex_digest(std::string_view algorithm, std::string_view bytes) {
-    const EVP_MD* md = fetched_digests().find(algorithm);
-    if (md == nullptr) return std::nullopt;
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), out, &length, md, nullptr) != 1) return std::nullopt;
-    return hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
-}
-
-std::string sha256_hex(std::string_view bytes) {
-    auto hex = hex_digest("sha256", bytes);
-    if (!hex) throw FetchError("SHA-256 computation failed");
-    return std::move(*hex);
-}
+std::string sha256_hex(std::string_view bytes) { return std::string(Digest::of(DigestAlgorithm::sha256, bytes).hex()); }
 
 }  // namespace imgtrust::util

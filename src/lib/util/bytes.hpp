@@ -21,13 +21,8 @@ std::string base64_encode(std::string_view bytes);
 // that RapidJSON would silently skip; every JSON entry point checks this first.
 inline bool starts_with_utf8_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
 
-// Lowercase hex of SHA-256.
+// Lowercase hex of SHA-256 (util/digest.hpp owns digests; this is its shorthand).
 std::string sha256_hex(std::string_view bytes);
-// Lowercase hex of the "sha256", "sha384" or "sha512" digest of bytes; nullopt
-// for any other algorithm name (or if OpenSSL fails). The OpenSSL digests are
-// fetched once per process: an implicit fetch by name on every call cost more
-// than hashing a manifest.
-std::optional<std::string> hex_digest(std::string_view algorithm, std::string_view bytes);
 std::string hex_encode(std::string_view bytes);
 
 }  // namespace imgtrust::util
