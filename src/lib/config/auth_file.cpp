@@ -9,6 +9,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace imgtrust::config {
 namespace {
@@ -88,10 +89,12 @@ AuthFileContents parse_auth_file(const AuthFilePath& file) {
     AuthFileContents contents;
     if (!bytes) return contents;
     rapidjson::Document document;
-    document.Parse(bytes->data(), bytes->size());
-    if (document.HasParseError() || !(document.IsObject() || document.IsNull())) {
+    util::JsonOptions options;
+    options.limits.max_bytes = max_auth_file_bytes;
+    auto error = util::parse_untrusted_json(*bytes, document, options);
+    if (error) throw ConfigError("reading JSON file \"" + file.path + "\": unmarshaling JSON: " + error->describe());
+    if (!(document.IsObject() || document.IsNull()))
         throw ConfigError("reading JSON file \"" + file.path + "\": unmarshaling JSON: not a valid auth file");
-    }
     if (document.IsNull()) return contents;
     if (file.legacy_format) {
         read_auth_map(document, file.path, contents);

@@ -1,31 +1,10 @@
 #include "image/go_json.hpp"
 
 #include "util/bytes.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace imgtrust::image {
 namespace {
-
-// Go's decoder refuses input nested deeper than this.
-constexpr int max_nesting_depth = 10000;
-
-bool nesting_within_limit(std::string_view text) {
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
-            continue;
-        }
-        if (c == '"') in_string = true;
-        else if (c == '[' || c == '{') {
-            if (++depth > max_nesting_depth) return false;
-        } else if (c == ']' || c == '}') --depth;
-    }
-    return true;
-}
 
 [[noreturn]] void type_error(const char* expected, const JsonValue& value) {
     static const char* const names[] = {"null", "false", "true", "object", "array", "string", "number"};
@@ -55,13 +34,11 @@ void decode_platform(const JsonValue& value, Descriptor& out, DescriptorSchema s
 }  // namespace
 
 std::unique_ptr<rapidjson::Document> parse_json(std::string_view text, TrailingData trailing) {
-    if (!nesting_within_limit(text) || util::starts_with_utf8_bom(text)) return nullptr;
+    util::JsonOptions options;
+    options.limits.max_bytes = text.size();  // callers bound their reads; the size is not this function's rule
+    options.trailing = trailing == TrailingData::ignore ? util::JsonTrailing::ignore : util::JsonTrailing::reject;
     auto document = std::make_unique<rapidjson::Document>();
-    if (trailing == TrailingData::ignore)
-        document->Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());
-    else
-        document->Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-    if (document->HasParseError()) return nullptr;
+    if (util::parse_untrusted_json(text, *document, options)) return nullptr;
     return document;
 }
 

@@ -31,8 +31,9 @@ enum class TrailingData {
     ignore,  // json.Decoder.Decode: the first value is used, the rest is not read
 };
 
-// Parses untrusted JSON iteratively (no recursion), refusing nesting deeper
-// than Go's 10000 levels. Returns nullptr on a syntax error.
+// Parses untrusted JSON through util::parse_untrusted_json (iterative, nesting
+// bounded by util::max_json_depth, where Go allows 10000). Returns nullptr on
+// any error.
 std::unique_ptr<rapidjson::Document> parse_json(std::string_view text, TrailingData trailing);
 
 // Go matches object keys to struct fields case-insensitively; for the ASCII

@@ -7,6 +7,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace imgtrust::policy {
 
@@ -36,27 +37,6 @@ std::string line_and_column(std::string_view json, std::size_t offset) {
         }
     }
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-// The offset where nesting first exceeds max_depth, if it does. A valid policy
-// nests about six levels; the limit keeps RapidJSON's recursive destructor safe.
-std::optional<std::size_t> excessive_nesting(std::string_view json, std::size_t max_depth) {
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < json.size(); ++i) {
-        char c = json[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth) return i;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return std::nullopt;
 }
 
 }  // namespace
@@ -98,21 +78,15 @@ bool parse_json_document(std::string_view json, rapidjson::Document& document, E
         sink.report(line_and_column(json, nul), "invalid JSON: a NUL byte is not allowed");
         return false;
     }
-    if (util::starts_with_utf8_bom(json)) {
-        sink.report(line_and_column(json, 0), "invalid JSON: invalid character 'ï' looking for beginning of value (a UTF-8 byte order mark is not allowed)");
-        return false;
-    }
-    if (auto offset = excessive_nesting(json, 64)) {
-        sink.report(line_and_column(json, *offset), "invalid JSON: nested more than 64 levels deep");
-        return false;
-    }
-    constexpr unsigned flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
-    document.Parse<flags>(json.data(), json.size());
-    if (!document.HasParseError()) return true;
-    std::string message = rapidjson::GetParseError_En(document.GetParseError());
-    if (document.GetParseError() == rapidjson::kParseErrorDocumentRootNotSingular)
+    util::JsonOptions options;
+    options.limits.max_bytes = json.size();  // load_policy_file bounds the read
+    options.encoding = util::JsonEncodingCheck::validate_utf8;
+    auto error = util::parse_untrusted_json(json, document, options);
+    if (!error) return true;
+    std::string message = error->message;
+    if (message == rapidjson::GetParseError_En(rapidjson::kParseErrorDocumentRootNotSingular))
         message = "unexpected data after the JSON object";
-    sink.report(line_and_column(json, document.GetErrorOffset()), "invalid JSON: " + message);
+    sink.report(line_and_column(json, error->offset), "invalid JSON: " + message);
     return false;
 }
 

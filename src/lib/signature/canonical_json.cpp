@@ -9,10 +9,14 @@
 #include <utility>
 #include <vector>
 
+#include "util/untrusted_json.hpp"
+
 namespace imgtrust::signature {
 namespace {
 
-constexpr int max_nesting_depth = 512;  // bounds recursion on hostile input
+// Bounds recursion on hostile input; the same limit as the JSON gateway, whose
+// output (re-serialised SET payloads) this canonicalises.
+constexpr int max_nesting_depth = static_cast<int>(util::max_json_depth);
 
 struct CanonicalError : std::runtime_error {
     using std::runtime_error::runtime_error;

@@ -1,8 +1,6 @@
-#include "util/bytes.hpp"
 #include "signature/payload_json.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <array>
 #include <cstdio>
@@ -11,6 +9,7 @@
 
 #include "signature/go_compat.hpp"
 #include "signature/rejection.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace imgtrust::signature {
 namespace {
@@ -141,14 +140,13 @@ void parse_critical(const JsonValue& critical, std::string_view expected_type, U
 
 UntrustedPayloadContent parse_untrusted_payload(std::string_view untrusted_json, std::string_view expected_type,
                                                 OptionalSection optional_section) {
-    if (util::starts_with_utf8_bom(untrusted_json))
-        reject("invalid JSON: invalid character 'ï' looking for beginning of value (a UTF-8 byte order mark is not allowed)");
     rapidjson::Document document;
-    constexpr unsigned flags = rapidjson::kParseFullPrecisionFlag | rapidjson::kParseIterativeFlag;
-    document.Parse<flags>(untrusted_json.data(), untrusted_json.size());
-    if (document.HasParseError())
-        reject(std::string("invalid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) + " (at byte " +
-               std::to_string(document.GetErrorOffset()) + ")");
+    util::JsonOptions options;
+    options.limits.max_bytes = untrusted_json.size();  // signatures are read with a 4 MiB bound
+    if (auto error = util::parse_untrusted_json(untrusted_json, document, options)) {
+        if (error->kind == util::JsonErrorKind::byte_order_mark) reject("invalid JSON: " + error->message);
+        reject("invalid JSON: " + error->message + " (at byte " + std::to_string(error->offset) + ")");
+    }
     auto [critical, optional] = exact_fields<2>(document, {Field{"critical", false}, Field{"optional", false}});
     UntrustedPayloadContent content;
     if (!(optional_section == OptionalSection::object_or_null && optional->IsNull())) parse_optional(*optional, content);

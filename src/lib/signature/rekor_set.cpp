@@ -6,8 +6,6 @@
 #include "signature/rekor_set.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <functional>
 #include <optional>
@@ -19,12 +17,12 @@
 #include "signature/rejection.hpp"
 #include "util/bytes.hpp"
 #include "util/digest.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace imgtrust::signature {
 namespace {
 
 using JsonValue = rapidjson::Value;
-constexpr unsigned json_parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
 
 [[noreturn]] void reject(const std::string& reason) { throw SignatureRejected(reason); }
 
@@ -32,8 +30,10 @@ constexpr unsigned json_parse_flags = rapidjson::kParseIterativeFlag | rapidjson
 std::string text_of(const JsonValue& value) { return std::string(value.GetString(), value.GetStringLength()); }
 
 void parse_json(rapidjson::Document& document, std::string_view text, const std::string& what) {
-    document.Parse<json_parse_flags>(text.data(), text.size());
-    if (document.HasParseError()) reject(what + ": invalid JSON at offset " + std::to_string(document.GetErrorOffset()));
+    util::JsonOptions options;
+    options.limits.max_bytes = text.size();  // the SET arrives inside a bounded signature
+    if (auto error = util::parse_untrusted_json(text, document, options))
+        reject(what + ": invalid JSON at offset " + std::to_string(error->offset) + " (" + error->message + ")");
 }
 
 // ParanoidUnmarshalJSONObjectExactFields: exactly these keys, each once.
@@ -206,10 +206,7 @@ UntrustedSet parse_untrusted_set(std::string_view untrusted_set) {
             set.signed_entry_timestamp = go_bytes(value, "SignedEntryTimestamp");
             return;
         }
-        rapidjson::StringBuffer buffer;
-        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-        value.Accept(writer);
-        set.payload_json.assign(buffer.GetString(), buffer.GetSize());
+        set.payload_json = util::write_json(value);  // depth bounded by the gateway
     });
     return set;
 }
