@@ -27,6 +27,7 @@ int run_lint(const std::string& path) {
                   << (d.location.empty() ? "" : d.location + ": ") << d.message << "\n";
     }
     std::cout << path << ": " << errors << " error(s), " << warnings << " warning(s)\n";
+    if (errors) std::cerr << "Error: " << path << " is not a valid policy: " << errors << " error(s), listed on stdout\n";
     return errors ? exit_usage_or_config : exit_accepted;
 }
 

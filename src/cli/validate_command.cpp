@@ -99,6 +99,18 @@ validate::ReportHeader report_header(const ValidateOptions& options, const Polic
             options.overrides.registry, options.overrides.project};
 }
 
+// "line 3 (docker://r/app:v1): identity-mismatch: <first reason>", for the closing stderr line.
+std::string describe_failure(const validate::ImageReport& report) {
+    std::string text = "line " + std::to_string(report.line_number) + " (" +
+                       (report.reference.empty() ? report.input_line : report.reference) + "): " +
+                       validate::status_name(report.status);
+    std::string reason = report.error;
+    for (const auto& manifest : report.manifests)
+        if (reason.empty() && !manifest.reasons.empty()) reason = manifest.reasons.front();
+    if (auto newline = reason.find('\n'); newline != std::string::npos) reason = reason.substr(0, newline) + " …";
+    return reason.empty() ? text : text + ": " + reason;
+}
+
 std::size_t count_list_entries(const std::string& path) {
     if (path == "-") return 0;
     std::ifstream in(path, std::ios::binary);
@@ -137,6 +149,7 @@ int run_validate(const ValidateOptions& options) {
     auto writer = validate::make_report_writer(options.format, report.stream());
     writer->begin(report_header(options, policy));
     validate::ReportSummary summary;
+    std::string first_failure;
     validate::ImageListReader reader(list);
     validate::BatchCallbacks callbacks;
     callbacks.check = [&validators](std::size_t worker, const validate::ListEntry& entry, std::size_t sequence) {
@@ -147,6 +160,7 @@ int run_validate(const ValidateOptions& options) {
         summary.add(r);
         writer->write(r);
         if (!r.passed) failed.stream() << r.input_line << "\n";
+        if (!r.passed && first_failure.empty()) first_failure = describe_failure(r);
     };
     validate::run_batch(reader, {static_cast<std::size_t>(options.jobs), 0}, callbacks);
     writer->end(summary);
@@ -154,6 +168,8 @@ int run_validate(const ValidateOptions& options) {
     report.commit();
     progress.finish(summary);
     std::cerr << "Report: " << report_file << "; failed images: " << options.failed_file << "\n";
+    if (summary.failed)  // DESIGN.md §4: a non-zero exit ends with a line saying why
+        std::cerr << "Failed: " << summary.failed << " of " << summary.images << " images; first: " << first_failure << "\n";
     return summary.failed ? exit_rejected : exit_accepted;
 }
 

@@ -108,6 +108,34 @@ void verify_one(PolicyContext& context, const std::string& image_text, bool all_
     }
 }
 
+// The first reason a verdict denies: its own (require-signed) or the first rejected requirement's.
+std::string first_rejection_reason(const Verdict& verdict) {
+    if (!verdict.reason.empty()) return verdict.reason;
+    for (const auto& requirement : verdict.requirements)
+        if (requirement.state == RequirementOutcome::State::rejected) return requirement.type + ": " + requirement.reason;
+    return "rejected by policy";
+}
+
+// DESIGN.md §4: a rejection ends with one stderr line naming the image and the
+// first reason, even when stdout carries the whole report (--output json > file).
+// Errors (exit 2 and 3) already end with their "Error: …" lines.
+void print_rejection_line(const std::vector<ImageResult>& results, ExitCode code) {
+    if (code != exit_rejected) return;
+    const ImageResult* first = nullptr;
+    std::size_t rejected = 0;
+    for (const auto& result : results) {
+        if (!result.verdict || result.verdict->allowed) continue;
+        if (!first) first = &result;
+        ++rejected;
+    }
+    if (!first) return;
+    std::string reason = first_rejection_reason(*first->verdict);
+    if (auto newline = reason.find('\n'); newline != std::string::npos) reason = reason.substr(0, newline) + " …";
+    std::cerr << "Rejected: " << first->image << ": " << reason;
+    if (rejected > 1) std::cerr << " (and " << rejected - 1 << " more rejected)";
+    std::cerr << "\n";
+}
+
 int run_verify(const VerifyOptions& options) {
     EvaluationOptions evaluation;
     if (options.debug) evaluation.debug_log = debug_line;
@@ -127,6 +155,8 @@ int run_verify(const VerifyOptions& options) {
     } else {
         print_text_report(std::cout, std::cerr, results);
     }
+    std::cout.flush();
+    print_rejection_line(results, code);
     return code;
 }
 
