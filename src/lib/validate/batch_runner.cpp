@@ -15,7 +15,8 @@ thread_local std::string job_label;
 class Batch {
 public:
     Batch(ImageListReader& reader, const BatchSettings& settings, const BatchCallbacks& callbacks)
-        : reader_(reader), callbacks_(callbacks), window_(settings.window ? settings.window : 8 * settings.jobs) {}
+        : reader_(reader), callbacks_(callbacks), window_(settings.window ? settings.window : 8 * settings.jobs),
+          stop_(settings.stop) {}
 
     void work(std::size_t worker) {
         while (true) {
@@ -47,7 +48,13 @@ private:
                     entry.reference_text;
         ImageReport report;
         try {
-            report = callbacks_.check(worker, entry, sequence);
+            if (stop_requested()) {
+                report = callbacks_.not_checked(entry, sequence);
+            } else {
+                report = callbacks_.check(worker, entry, sequence);
+                if (stop_requested() && report.status == CheckStatus::fetch_error)
+                    report = callbacks_.not_checked(entry, sequence);
+            }
         } catch (...) {
             job_label.clear();
             std::lock_guard lock(mutex_);
@@ -66,6 +73,8 @@ private:
         }
         return true;
     }
+
+    bool stop_requested() const { return stop_ && stop_->load(); }
 
     void record_failure_locked() {
         if (!failed_) failure_ = std::current_exception();
@@ -86,6 +95,7 @@ private:
     ImageListReader& reader_;
     const BatchCallbacks& callbacks_;
     const std::size_t window_;
+    const std::atomic<bool>* stop_;
     std::mutex mutex_;
     std::condition_variable room_;
     std::map<std::size_t, ImageReport> pending_;

@@ -5,6 +5,7 @@
 // and the failed list, so that any number of jobs gives identical files).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -20,11 +21,19 @@ struct BatchCallbacks {
     // Called under the runner's lock: completion order, then list order.
     std::function<void(const ImageReport&)> on_finished;
     std::function<void(const ImageReport&)> on_in_order;
+    // After a stop was requested: the report for an entry that is not checked
+    // (not started, or cut short by the stop). Required when settings.stop is set.
+    std::function<ImageReport(const ListEntry& entry, std::size_t sequence)> not_checked;
 };
 
 struct BatchSettings {
     std::size_t jobs = 4;
     std::size_t window = 0;  // 0: 8 × jobs
+    // When it becomes true, no new check starts: the rest of the list is read
+    // and handed out through callbacks.not_checked, in order, so that the
+    // report still has one entry per line. A check that was running and ends in
+    // fetch-error after the stop (its requests were cancelled) is not-checked too.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 // Returns when every entry was checked and handed out in order. If a check

@@ -13,6 +13,7 @@ const char* status_name(CheckStatus status) {
         case CheckStatus::fetch_error: return "fetch-error";
         case CheckStatus::skipped_by_filter: return "skipped-by-filter";
         case CheckStatus::invalid_reference: return "invalid-reference";
+        case CheckStatus::not_checked: return "not-checked";
     }
     return "unknown";
 }
@@ -49,6 +50,17 @@ void finish_image_report(ImageReport& report) {
     report.passed = true;
     report.status = any_verified ? CheckStatus::verified : CheckStatus::skipped_by_filter;
     if (!any_verified && report.error.empty()) report.error = "no manifest was selected by --arch/--os, so nothing was checked";
+}
+
+ImageReport not_checked_report(const ListEntry& entry, std::size_t sequence, const std::string& why) {
+    ImageReport report;
+    report.sequence = sequence;
+    report.line_number = entry.line_number;
+    report.input_line = entry.original_line;
+    report.passed = false;
+    report.status = CheckStatus::not_checked;
+    report.error = why;
+    return report;
 }
 
 }  // namespace imgtrust::validate

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "validate/image_list.hpp"
+
 namespace imgtrust::validate {
 
 enum class CheckStatus {
@@ -19,6 +21,7 @@ enum class CheckStatus {
     fetch_error,        // the manifest or its signatures could not be read (or the per-image timeout passed)
     skipped_by_filter,  // a platform not selected by --arch/--os, or a selected platform missing from the index
     invalid_reference,  // the list line is not a valid image reference (image-level only)
+    not_checked,        // the run was interrupted (SIGINT/SIGTERM) before this entry was checked (image-level only)
 };
 
 // The stable report name: "verified", "unsigned", "invalid-signature", ...
@@ -73,5 +76,9 @@ struct ImageReport {
 // fails. When none was checked (every platform filtered out, index not
 // validated) it passes with status skipped-by-filter, as hangar skips it.
 void finish_image_report(ImageReport& report);
+
+// The report of an entry that an interrupted run did not check: status
+// not-checked, failed (so that the failed list resumes the run), with `why`.
+ImageReport not_checked_report(const ListEntry& entry, std::size_t sequence, const std::string& why);
 
 }  // namespace imgtrust::validate
