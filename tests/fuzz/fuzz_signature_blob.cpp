@@ -7,7 +7,6 @@
 #include <variant>
 
 #include "image/signature_blob.hpp"
-#include "imgtrust/errors.hpp"
 #include "signature/fulcio.hpp"
 #include "signature/go_compat.hpp"
 #include "signature/payload_json.hpp"
@@ -22,26 +21,22 @@ std::string annotation(const imgtrust::SigstoreSignature& signature, const std::
 void exercise_sigstore(const imgtrust::SigstoreSignature& signature) {
     std::string error;
     (void)imgtrust::signature::go_base64_std_decode(annotation(signature, "dev.cosignproject.cosign/signature"), error);
-    try {
+    imgtrust::fuzz::ignore_rejection([&] {
         (void)imgtrust::signature::parse_untrusted_payload(signature.untrusted_payload,
                                                            imgtrust::signature::sigstore_signature_type,
                                                            imgtrust::signature::OptionalSection::object_or_null);
-    } catch (const imgtrust::Error&) {
-    }
-    try {
-        (void)imgtrust::signature::untrusted_intermediates_from_chain(annotation(signature, "dev.sigstore.cosign/chain"));
-    } catch (const imgtrust::Error&) {
-    }
+    });
+    const std::string chain = annotation(signature, "dev.sigstore.cosign/chain");
+    imgtrust::fuzz::ignore_rejection([&] { (void)imgtrust::signature::untrusted_intermediates_from_chain(chain); });
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    try {
-        const imgtrust::UntrustedSignature parsed = imgtrust::image::parse_signature_blob(imgtrust::fuzz::as_text(data, size), "fuzz");
+    imgtrust::fuzz::ignore_rejection([&] {
+        const auto parsed = imgtrust::image::parse_signature_blob(imgtrust::fuzz::as_text(data, size), "fuzz");
         (void)imgtrust::image::serialize_signature_blob(parsed);
         if (const auto* sigstore = std::get_if<imgtrust::SigstoreSignature>(&parsed)) exercise_sigstore(*sigstore);
-    } catch (const imgtrust::Error&) {
-    }
+    });
     return 0;
 }

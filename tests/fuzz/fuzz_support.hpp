@@ -1,6 +1,6 @@
 // Helpers shared by the libFuzzer harnesses of tests/fuzz (one harness per
 // parser of outside bytes). Contract of every harness: expected rejections are
-// the library's typed errors (imgtrust::Error and subclasses) and are caught;
+// the library's typed errors (see ignore_rejection) and are caught;
 // anything else (another exception, a sanitizer report, a crash, a hang) is a
 // finding.
 #pragma once
@@ -15,10 +15,24 @@
 #include <string_view>
 #include <unistd.h>
 
+#include "imgtrust/errors.hpp"
+#include "signature/rejection.hpp"
+
 namespace imgtrust::fuzz {
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
+}
+
+// Runs `call`; the library's typed rejections (imgtrust::Error and its
+// subclasses, signature::SignatureRejected) are expected outcomes of bad input.
+template <typename Call>
+void ignore_rejection(Call&& call) {
+    try {
+        call();
+    } catch (const imgtrust::Error&) {
+    } catch (const imgtrust::signature::SignatureRejected&) {
+    }
 }
 
 // A file of tests/fixtures (the path is compiled in by tests/fuzz/meson.build).

@@ -4,6 +4,7 @@
   run_fuzz.py --build DIR fuzz SECONDS [NAME...]  fuzz each harness for SECONDS on its corpus
   run_fuzz.py --build DIR smoke [SECONDS]          replay every regression input and the deep
                                                    inputs, then fuzz each harness SECONDS (default 3)
+  run_fuzz.py --build DIR replay                   only the regression and deep inputs
   run_fuzz.py --build DIR seeds                    (re)build the corpora from the seeds only
   run_fuzz.py sanitizer-env [LOG_DIR]              print the ASAN_OPTIONS/UBSAN_OPTIONS exports
 
@@ -66,10 +67,10 @@ def parse_stats(output):
         status = re.match(r'#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)', line)
         if status:
             stats.update(cov=int(status[2]), ft=int(status[3]), corp=int(status[4]))
-        executed = re.match(r'stat::number_of_executed_units: (\d+)', line)
+        executed = re.match(r'stat::number_of_executed_units:\s+(\d+)', line)
         if executed:
             stats['execs'] = int(executed[1])
-        rss = re.match(r'stat::peak_rss_mb: (\d+)', line)
+        rss = re.match(r'stat::peak_rss_mb:\s+(\d+)', line)
         if rss:
             stats['rss_mb'] = int(rss[1])
     return stats
@@ -160,7 +161,7 @@ def replay_all(build, names, env):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--build', type=pathlib.Path, default=SOURCE_ROOT / 'build-sanitize')
-    parser.add_argument('command', choices=['fuzz', 'smoke', 'seeds', 'sanitizer-env'])
+    parser.add_argument('command', choices=['fuzz', 'smoke', 'replay', 'seeds', 'sanitizer-env'])
     parser.add_argument('arguments', nargs='*')
     args = parser.parse_args()
     if args.command == 'sanitizer-env':
@@ -174,6 +175,8 @@ def main():
         for name in names:
             print(f'{name}: {len(list(prepare_corpus(build, name).iterdir()))} corpus files')
         return 0
+    if args.command == 'replay':
+        return replay_all(build, names, env)
     if args.command == 'smoke':
         seconds = int(args.arguments[0]) if args.arguments else 3
         replayed = replay_all(build, names, env)
