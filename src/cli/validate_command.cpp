@@ -8,12 +8,15 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
 #include "imgtrust/errors.hpp"
 #include "registry/registry_pool.hpp"
+#include "util/bytes.hpp"
 #include "validate/batch_runner.hpp"
 #include "validate/duration.hpp"
 #include "validate/image_validator.hpp"
@@ -111,9 +114,25 @@ std::string describe_failure(const validate::ImageReport& report) {
     return reason.empty() ? text : text + ": " + reason;
 }
 
-std::size_t count_list_entries(const std::string& path) {
+// A list of 10^6 references is about 17 MB.
+constexpr std::size_t max_image_list_bytes = 64 * 1024 * 1024;
+
+// The list file, read once with util::read_file_bounded: a FIFO, a directory or
+// an oversize file is a usage error (exit 2), not a hang.
+std::string read_image_list(const std::string& path) {
+    std::optional<std::string> text;
+    try {
+        text = util::read_file_bounded(path, max_image_list_bytes, "image list");
+    } catch (const FetchError& error) {
+        throw ConfigError(std::string("cannot read image list: ") + error.what());
+    }
+    if (!text) throw ConfigError("cannot read image list " + path + ": no such file");
+    return std::move(*text);
+}
+
+std::size_t count_list_entries(const std::string& path, const std::string& text) {
     if (path == "-") return 0;
-    std::ifstream in(path, std::ios::binary);
+    std::istringstream in(text);
     return validate::count_entries(in);
 }
 
@@ -122,17 +141,14 @@ int run_validate(const ValidateOptions& options) {
     const std::string report_file = report_path(options);
     if (std::filesystem::exists(report_file) && !options.auto_yes)
         throw ConfigError("report file " + report_file + " already exists; use -y/--auto-yes to overwrite it");
-    std::ifstream list_stream;
-    if (options.list_file != "-") {
-        list_stream.open(options.list_file, std::ios::binary);
-        if (!list_stream) throw ConfigError("cannot read image list " + options.list_file);
-    }
+    const std::string list_text = options.list_file == "-" ? std::string() : read_image_list(options.list_file);
+    std::istringstream list_stream(list_text);
     std::istream& list = options.list_file == "-" ? std::cin : list_stream;
     if (options.trust.insecure_policy)
         std::cerr << "WARN --insecure-policy: accepting every image without checking any signature\n";
     const Policy policy = validate::build_validation_policy(options.trust);
 
-    ValidateProgress progress(std::cerr, count_list_entries(options.list_file), isatty(STDERR_FILENO) == 1);
+    ValidateProgress progress(std::cerr, count_list_entries(options.list_file, list_text), isatty(STDERR_FILENO) == 1);
     EvaluationOptions evaluation;
     evaluation.system = make_system_context(options, progress);
     evaluation.debug_log = evaluation.system.debug_log;

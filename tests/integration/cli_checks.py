@@ -23,8 +23,11 @@ class Checks:
         self.failures = []
 
     def run(self, arguments, env=None):
-        completed = subprocess.run([self.binary] + arguments, capture_output=True, text=True, timeout=60,
-                                   env=env, cwd=self.workdir)
+        try:
+            completed = subprocess.run([self.binary] + arguments, capture_output=True, text=True, timeout=60,
+                                       env=env, cwd=self.workdir)
+        except subprocess.TimeoutExpired:
+            return -1, "", "timed out after 60 s"
         return completed.returncode, completed.stdout, completed.stderr
 
     def expect(self, name, condition, detail):
@@ -93,6 +96,16 @@ def policy_resolution_checks(checks, fx, workdir):
     checks.exit_code("user-policy-invalid", ["verify", unsigned], 2, env=env, stderr_has="policy.json")
 
 
+def untrusted_file_checks(checks, fx, workdir):
+    """Issue 13: a FIFO where a file is expected is refused at once (exit 2), never read."""
+    unsigned = "dir:" + fx.image("unsigned")
+    fifo = os.path.join(workdir, "key.fifo")
+    os.mkfifo(fifo)
+    fifo_policy = common.write_policy(workdir, "fifo-key", policy(signed_by(exact_reference(APP_V1), keyPath=fifo)))
+    checks.exit_code("fifo-key-path-refused", ["verify", "--policy", fifo_policy, unsigned], 2,
+                     stderr_has="not a regular file (it is a FIFO)")
+
+
 def is_json(text):
     try:
         json.loads(text)
@@ -121,6 +134,7 @@ def main():
         usage_checks(checks, fixtures, accept)
         report_checks(checks, fixtures, accept, signed_policy)
         policy_resolution_checks(checks, fixtures, workdir)
+        untrusted_file_checks(checks, fixtures, workdir)
         common.finish("cli checks", checks.total, checks.failures, "pass")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -12,14 +12,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <set>
-#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
 #include "imgtrust/errors.hpp"
+#include "util/bytes.hpp"
 
 namespace imgtrust::config {
 namespace {
@@ -124,18 +123,16 @@ ConfigFile decode_config_file(const std::string& text) {
     return file;
 }
 
+// util::read_file_bounded, with a missing file or a refused one as ConfigError.
 std::string read_config_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError("reading " + path.string() + ": " + std::strerror(errno));
-    std::string text;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > max_config_file_bytes)
-            throw ConfigError("reading " + path.string() + ": larger than " + std::to_string(max_config_file_bytes) + " bytes");
+    std::optional<std::string> text;
+    try {
+        text = util::read_file_bounded(path.string(), max_config_file_bytes, "registries.d file");
+    } catch (const FetchError& error) {
+        throw ConfigError(error.what());
     }
-    if (in.bad()) throw ConfigError("reading " + path.string() + ": read error");
-    return text;
+    if (!text) throw ConfigError("reading registries.d file " + path.string() + ": " + std::strerror(ENOENT));
+    return std::move(*text);
 }
 
 ConfigFile parse_config_file(const std::filesystem::path& path) {

@@ -4,6 +4,7 @@
 #include "image/manifest_format.hpp"
 #include "image/signature_blob.hpp"
 #include "imgtrust/errors.hpp"
+#include "util/bytes.hpp"
 
 namespace imgtrust::image {
 
@@ -58,7 +59,7 @@ ManifestBlob DirImageSource::manifest(const std::string& instance_digest) {
     case PathKind::other: throw NotFoundError(image_name_ + ": " + path_ + " is not a directory");
     case PathKind::directory: break;
     }
-    auto bytes = read_bounded_file(path, max_manifest_bytes, "manifest");
+    auto bytes = util::read_file_bounded(path, max_manifest_bytes, "manifest");
     if (!bytes) throw_missing_manifest(path, instance_digest);
     if (!instance_digest.empty() && !require_valid_digest(instance_digest, image_name_ + ": instance").matches(*bytes))
         throw FetchError(image_name_ + ": manifest " + path + " does not match the instance digest " + instance_digest);
@@ -72,7 +73,7 @@ std::vector<UntrustedSignature> DirImageSource::signatures(const std::string& in
     std::vector<UntrustedSignature> signatures;
     for (std::size_t number = 1;; ++number) {
         const std::string path = signature_path(number, instance_digest);
-        auto blob = read_bounded_file(path, max_signature_bytes, "signature");
+        auto blob = util::read_file_bounded(path, max_signature_bytes, "signature");
         if (!blob) break;  // signatures are numbered from 1 up to the first missing one
         if (number > max_signatures)
             throw FetchError(image_name_ + ": more than " + std::to_string(max_signatures) +

@@ -1,6 +1,5 @@
 #include "image/local_files.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,20 +34,6 @@ std::string resolve_existing_path(const std::string& path, const std::string& im
     if (!resolved) throw_for_errno(errno, image + ": resolving " + absolute);
     return clean_path(resolved.get());
 }
-
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    ~FileDescriptor() {
-        if (fd_ >= 0) close(fd_);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 }  // namespace
 
@@ -100,32 +85,6 @@ PathKind path_kind(const std::string& path) {
     struct stat status {};
     if (stat(path.c_str(), &status) != 0) return PathKind::missing;
     return S_ISDIR(status.st_mode) ? PathKind::directory : PathKind::other;
-}
-
-std::optional<std::string> read_bounded_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
-    FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (fd.get() < 0) {
-        if (errno == ENOENT) return std::nullopt;
-        throw FetchError("reading " + what + " " + path + ": " + std::strerror(errno));
-    }
-    struct stat status {};
-    if (fstat(fd.get(), &status) != 0) throw FetchError("reading " + what + " " + path + ": " + std::strerror(errno));
-    if (!S_ISREG(status.st_mode)) throw FetchError("reading " + what + " " + path + ": not a regular file");
-    const std::string limit_message = what + " " + path + " exceeds the " + std::to_string(max_bytes) + "-byte limit";
-    if (static_cast<std::size_t>(status.st_size) > max_bytes) throw FetchError(limit_message);
-    std::string data;
-    char chunk[64 * 1024];
-    for (;;) {
-        const ssize_t n = read(fd.get(), chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw FetchError("reading " + what + " " + path + ": " + std::strerror(errno));
-        }
-        if (n == 0) break;
-        data.append(chunk, static_cast<std::size_t>(n));
-        if (data.size() > max_bytes) throw FetchError(limit_message);  // the file grew while being read
-    }
-    return data;
 }
 
 }  // namespace imgtrust::image

@@ -1,5 +1,5 @@
 // Files of local image layouts: paths resolved as c/image's explicitfilepath
-// does, and bounded reads that refuse anything but regular files.
+// does. Reads go through util::read_file_bounded (regular files only).
 #pragma once
 
 #include <cstddef>
@@ -24,10 +24,5 @@ std::string resolve_path_fully_explicit(const std::string& path, const std::stri
 
 enum class PathKind { missing, directory, other };
 PathKind path_kind(const std::string& path);  // follows symlinks
-
-// Reads a regular file of at most max_bytes. Returns nullopt if it does not
-// exist; throws FetchError if it is not a regular file, is larger, or cannot
-// be read. `what` names the file's role in messages.
-std::optional<std::string> read_bounded_file(const std::string& path, std::size_t max_bytes, const std::string& what);
 
 }  // namespace imgtrust::image

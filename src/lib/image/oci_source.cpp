@@ -5,6 +5,7 @@
 #include "image/manifest_format.hpp"
 #include "image/oci_transport.hpp"
 #include "imgtrust/errors.hpp"
+#include "util/bytes.hpp"
 
 namespace imgtrust::image {
 namespace {
@@ -41,7 +42,7 @@ void OciImageSource::read_index() {
     case PathKind::other: throw NotFoundError(image_name_ + ": " + dir_ + " is not a directory");
     case PathKind::directory: break;
     }
-    const auto bytes = read_bounded_file(path, max_manifest_bytes, "OCI index");
+    const auto bytes = util::read_file_bounded(path, max_manifest_bytes, "OCI index");
     if (!bytes) throw NotFoundError(image_name_ + ": " + path + " does not exist, so this is not an OCI layout");
     // c/image decodes index.json with json.Decoder: only the first JSON value is read.
     const auto document = parse_json(*bytes, TrailingData::ignore);
@@ -98,7 +99,7 @@ std::optional<std::string> OciImageSource::read_verified_blob(const std::string&
     const util::Digest valid = require_valid_digest(digest, image_name_ + ": " + what);
     const std::string path =
         join_path(dir_, "blobs/" + std::string(valid.algorithm_name()) + "/" + std::string(valid.hex()));
-    auto bytes = read_bounded_file(path, max_bytes, what);
+    auto bytes = util::read_file_bounded(path, max_bytes, what);
     if (bytes && !valid.matches(*bytes))
         throw FetchError(image_name_ + ": " + what + " " + path + " does not match its digest " + digest);
     return bytes;

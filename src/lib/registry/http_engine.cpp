@@ -9,12 +9,11 @@
 #include <cctype>
 #include <chrono>
 #include <deque>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "registry/http_transfer.hpp"
+#include "util/bytes.hpp"
 
 namespace imgtrust::registry {
 namespace {
@@ -44,12 +43,23 @@ void check_multi_call(CURLMcode code, const char* call) {
     if (code != CURLM_OK) throw TransportError(std::string("libcurl's ") + call + " failed: " + curl_multi_strerror(code), true);
 }
 
-std::string read_whole_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw TransportError("cannot read CA file " + path, false);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+// CA bundles are a few hundred KB (Debian's whole bundle is about 200 KB).
+constexpr std::size_t max_ca_file_bytes = 16 * 1024 * 1024;
+
+// A CA file read with util::read_file_bounded (regular files only); nullopt if it does not exist.
+std::optional<std::string> read_ca_file_if_present(const std::string& path) {
+    try {
+        return util::read_file_bounded(path, max_ca_file_bytes, "CA file");
+    } catch (const FetchError& error) {
+        throw TransportError(std::string("cannot read CA file: ") + error.what(), false);
+    }
+}
+
+// A certs.d CA file: it must exist.
+std::string read_ca_file(const std::string& path) {
+    std::optional<std::string> pem = read_ca_file_if_present(path);
+    if (!pem) throw TransportError("cannot read CA file " + path + ": no such file", false);
+    return std::move(*pem);
 }
 
 // libcurl's own default CA bundle (CURLINFO_CAINFO), so extra CAs add to the system ones.
@@ -59,10 +69,7 @@ std::string system_ca_bundle() {
     CURL* probe = curl_easy_init();
     char* path = nullptr;
     if (probe && curl_easy_getinfo(probe, CURLINFO_CAINFO, &path) == CURLE_OK && path != nullptr) {
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream out;
-        out << in.rdbuf();
-        bundle = out.str();
+        bundle = read_ca_file_if_present(path).value_or("");  // none when libcurl uses only a CA directory
     }
     if (probe) curl_easy_cleanup(probe);
 #endif
@@ -352,7 +359,7 @@ const std::string& HttpEngine::Impl::ca_bundle_for(const TlsSettings& tls) {
     std::string bundle = *system_bundle;
     for (const auto& path : tls.ca_files) {
         bundle += '\n';
-        bundle += read_whole_file(path);
+        bundle += read_ca_file(path);
         bundle += '\n';
     }
     return ca_bundles.emplace(key, std::move(bundle)).first->second;

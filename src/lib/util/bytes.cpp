@@ -1,10 +1,13 @@
 #include "util/bytes.hpp"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <vector>
 
 #include "imgtrust/errors.hpp"
@@ -12,21 +15,63 @@
 
 namespace imgtrust::util {
 
-std::optional<std::string> read_file_bounded(const std::string& path, std::size_t max_bytes, const std::string& what) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (errno == ENOENT) return std::nullopt;
-        throw FetchError("reading " + what + " " + path + ": " + std::strerror(errno));
+namespace {
+
+// Closes the descriptor on every path out of read_file_bounded.
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd) : fd_(fd) {}
+    ~FileDescriptor() {
+        if (fd_ >= 0) close(fd_);
     }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+// What a non-regular file is, for the refusal message.
+const char* file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a plain file";
+}
+
+}  // namespace
+
+// O_NONBLOCK makes open() return at once on a FIFO with no writer (it would
+// otherwise block forever); fstat on the open descriptor then refuses anything
+// but a regular file, with no window for the path to change in between.
+std::optional<std::string> read_file_bounded(const std::string& path, std::size_t max_bytes, const std::string& what) {
+    const std::string reading = "reading " + what + " " + path + ": ";
+    FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (fd.get() < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        throw FetchError(reading + std::strerror(errno));
+    }
+    struct stat status {};
+    if (fstat(fd.get(), &status) != 0) throw FetchError(reading + std::strerror(errno));
+    if (!S_ISREG(status.st_mode))
+        throw FetchError(reading + "not a regular file (it is " + file_kind(status.st_mode) + ")");
+    const std::string limit_message = what + " " + path + " exceeds the " + std::to_string(max_bytes) + "-byte limit";
+    if (static_cast<std::uintmax_t>(status.st_size) > max_bytes) throw FetchError(limit_message);
     std::string data;
     std::vector<char> chunk(64 * 1024);
-    while (in) {
-        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        data.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-        if (data.size() > max_bytes)
-            throw FetchError(what + " " + path + " exceeds the " + std::to_string(max_bytes) + "-byte limit");
+    for (;;) {
+        const ssize_t n = read(fd.get(), chunk.data(), chunk.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw FetchError(reading + std::strerror(errno));
+        }
+        if (n == 0) break;
+        data.append(chunk.data(), static_cast<std::size_t>(n));
+        if (data.size() > max_bytes) throw FetchError(limit_message);  // the file grew while being read
     }
-    if (in.bad()) throw FetchError("reading " + what + " " + path + ": I/O error");
     return data;
 }
 

@@ -1,5 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
 
@@ -23,4 +29,27 @@ TEST_CASE("sha256 of known input") {
 TEST_CASE("bounded reads refuse oversize files and report missing ones") {
     CHECK_FALSE(read_file_bounded("/nonexistent/imgtrust/file", 10, "manifest").has_value());
     CHECK_THROWS_AS(read_file_bounded("/proc/self/exe", 16, "manifest"), imgtrust::FetchError);
+}
+
+TEST_CASE("bounded reads refuse FIFOs and directories at once instead of blocking") {
+    const std::string directory = std::filesystem::temp_directory_path() / ("imgtrust-fifo-" + std::to_string(getpid()));
+    std::filesystem::create_directories(directory);
+    const std::string fifo = directory + "/key.fifo";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    // With no writer, a blocking open() would never return.
+    CHECK_THROWS_WITH(read_file_bounded(fifo, 1024, "key file"),
+                      "reading key file " + fifo + ": not a regular file (it is a FIFO)");
+    CHECK_THROWS_WITH(read_file_bounded(directory, 1024, "key file"),
+                      "reading key file " + directory + ": not a regular file (it is a directory)");
+    CHECK_THROWS_WITH(read_file_bounded("/dev/null", 1024, "key file"), Catch::Contains("it is a character device"));
+    std::filesystem::remove_all(directory);
+}
+
+TEST_CASE("bounded reads return the whole of a regular file within the limit") {
+    const std::string path = std::filesystem::temp_directory_path() / ("imgtrust-read-" + std::to_string(getpid()));
+    std::ofstream(path, std::ios::binary) << std::string(100000, 'x');
+    CHECK(read_file_bounded(path, 100000, "manifest") == std::optional<std::string>(std::string(100000, 'x')));
+    CHECK_THROWS_WITH(read_file_bounded(path, 99999, "manifest"),
+                      "manifest " + path + " exceeds the 99999-byte limit");
+    std::filesystem::remove(path);
 }
