@@ -9,6 +9,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
+#include "util/home_directory.hpp"
 #include "util/untrusted_json.hpp"
 
 namespace imgtrust::config {
@@ -20,8 +21,6 @@ std::string environment(const char* name) {
     const char* value = std::getenv(name);
     return value ? value : "";
 }
-
-std::string home_directory() { return environment("HOME"); }
 
 bool directory_exists(const std::string& path) {
     struct stat info {};
@@ -174,7 +173,7 @@ std::vector<AuthFilePath> auth_file_search_paths(const std::optional<std::string
     const std::string from_environment = environment("REGISTRY_AUTH_FILE");
     if (!from_environment.empty()) return {{from_environment, false}};
     std::vector<AuthFilePath> paths;
-    const std::string home = home_directory();
+    const std::string home = util::home_directory();
     const std::string runtime_dir = environment("XDG_RUNTIME_DIR");
     if (!runtime_dir.empty() && directory_exists(runtime_dir)) {
         paths.push_back({runtime_dir + "/containers/auth.json", false});

@@ -1,11 +1,11 @@
 #include "config/certs_d.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <set>
 
 #include "imgtrust/errors.hpp"
+#include "util/home_directory.hpp"
 
 namespace imgtrust::config {
 namespace {
@@ -33,12 +33,12 @@ std::set<std::string> entry_names(const std::string& directory) {
 
 std::string cert_dir_for_host(const std::optional<std::string>& cert_dir, const std::string& host_port) {
     if (cert_dir && !cert_dir->empty()) return *cert_dir;
-    const char* home = std::getenv("HOME");
-    const std::vector<std::string> roots = {
-        std::string(home ? home : "") + "/.config/containers/certs.d",
-        "/etc/containers/certs.d",
-        "/etc/docker/certs.d",
-    };
+    // With no home directory at all, there is no per-user root (never "/.config/...").
+    const std::string home = util::home_directory();
+    std::vector<std::string> roots;
+    if (!home.empty()) roots.push_back(home + "/.config/containers/certs.d");
+    roots.push_back("/etc/containers/certs.d");
+    roots.push_back("/etc/docker/certs.d");
     std::string candidate;
     for (const auto& root : roots) {
         candidate = root + "/" + host_port;

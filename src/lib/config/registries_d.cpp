@@ -4,7 +4,6 @@
 // that sets them.
 #include "config/registries_d.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
+#include "util/home_directory.hpp"
 
 namespace imgtrust::config {
 namespace {
@@ -206,13 +206,6 @@ std::string percent_encode_path(const std::string& path) {
 
 }  // namespace
 
-std::string current_home_directory() {
-    const char* home = std::getenv("HOME");
-    if (home && *home) return home;
-    if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_dir) return entry->pw_dir;
-    return {};
-}
-
 std::string registries_d_directory(const std::optional<std::string>& explicit_dir, const std::string& home_dir) {
     if (explicit_dir && !explicit_dir->empty()) return *explicit_dir;
     const std::filesystem::path user_dir = std::filesystem::path(home_dir) / user_registries_d;
@@ -234,7 +227,7 @@ RegistriesDirectory load_registries_d_from(const std::string& directory) {
 }
 
 RegistriesDirectory load_registries_d(const std::optional<std::string>& explicit_dir) {
-    return load_registries_d_from(registries_d_directory(explicit_dir, current_home_directory()));
+    return load_registries_d_from(registries_d_directory(explicit_dir, util::home_directory()));
 }
 
 std::string builtin_default_lookaside(unsigned effective_uid, const std::string& home_dir) {
@@ -271,7 +264,7 @@ SignatureStorage signature_storage_for(const RegistriesDirectory& config, const 
         }
     }
     if (!storage.lookaside) {
-        storage.lookaside = builtin_default_lookaside(static_cast<unsigned>(geteuid()), current_home_directory());
+        storage.lookaside = builtin_default_lookaside(static_cast<unsigned>(geteuid()), util::home_directory());
         storage.matched_scope = "built-in default";
     }
     storage.use_sigstore_attachments = attachments.value_or(false);

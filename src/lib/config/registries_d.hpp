@@ -57,7 +57,4 @@ std::string docker_reference_identity(const DockerReference& ref);
 // wildcards of the host without its port, most specific first.
 std::vector<std::string> docker_reference_namespaces(const DockerReference& ref);
 
-// $HOME, or the password database entry when HOME is unset or empty.
-std::string current_home_directory();
-
 }  // namespace imgtrust::config

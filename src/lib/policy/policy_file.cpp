@@ -3,32 +3,17 @@
 // /etc/containers/policy.json". There is never a built-in fallback policy.
 #include "policy/policy_file.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <system_error>
-#include <vector>
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/policy.hpp"
 #include "policy/strict_json.hpp"
 #include "util/bytes.hpp"
+#include "util/home_directory.hpp"
 
 namespace imgtrust {
 namespace {
-
-// $HOME, else the password database entry, as containers/storage's homedir.Get does.
-std::string home_directory() {
-    if (const char* home = std::getenv("HOME"); home && *home) return home;
-    std::vector<char> buffer(16384);
-    passwd entry{};
-    passwd* result = nullptr;
-    if (getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &result) == 0 && result && result->pw_dir)
-        return result->pw_dir;
-    return "";
-}
 
 bool path_exists(const std::string& path) {
     std::error_code ignored;
@@ -52,7 +37,7 @@ std::string resolve_policy_path_in(const std::optional<std::string>& explicit_pa
 }  // namespace policy
 
 std::string resolve_policy_path(const std::optional<std::string>& explicit_path) {
-    return policy::resolve_policy_path_in(explicit_path, home_directory(), policy::system_policy_path);
+    return policy::resolve_policy_path_in(explicit_path, util::home_directory(), policy::system_policy_path);
 }
 
 Policy load_policy_file(const std::string& path) {

@@ -10,6 +10,7 @@
 
 #include "config/registries_d.hpp"
 #include "imgtrust/errors.hpp"
+#include "util/home_directory.hpp"
 
 using namespace imgtrust;
 using namespace imgtrust::config;
@@ -48,7 +49,7 @@ std::string lookaside_for(const RegistriesDirectory& config, const std::string& 
     return signature_storage_for(config, ref(image)).lookaside.value_or("");
 }
 
-std::string default_lookaside() { return builtin_default_lookaside(static_cast<unsigned>(geteuid()), current_home_directory()); }
+std::string default_lookaside() { return builtin_default_lookaside(static_cast<unsigned>(geteuid()), imgtrust::util::home_directory()); }
 
 }  // namespace
 
