@@ -3,6 +3,7 @@
 // pool and token cache. One SystemContext may serve many concurrent checks.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -34,6 +35,11 @@ struct SystemContext {
     int retry_times = 3;                                   // --retry-times: retries on 429/5xx/transport errors
     std::chrono::milliseconds timeout{std::chrono::minutes(10)};  // --timeout: per image
     std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+
+    // Cancellation: once *cancel is true, requests in flight are aborted and no
+    // new request or retry starts; they fail with FetchError ("cancelled").
+    // The CLI sets it on SIGINT/SIGTERM. Shared by copies of the context.
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
     // --debug: one line per decision and request; never credentials or tokens.
     std::function<void(const std::string&)> debug_log;

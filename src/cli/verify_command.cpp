@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/interrupt_watch.hpp"
 #include "cli/verify_report.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
@@ -63,7 +64,7 @@ void apply_creds(const std::string& creds, SystemContext& system) {
 
 // How docker:// images are reached; one RegistryPool is shared by every image
 // of this run (connections, tokens, challenges).
-SystemContext make_system_context(const VerifyOptions& options) {
+SystemContext make_system_context(const VerifyOptions& options, std::shared_ptr<std::atomic<bool>> cancel) {
     if (options.creds_given && options.no_creds) throw ConfigError("--creds and --no-creds cannot be specified at the same time");
     SystemContext system;
     if (!options.authfile.empty()) system.auth_file = options.authfile;
@@ -80,6 +81,7 @@ SystemContext make_system_context(const VerifyOptions& options) {
         if (system.timeout < system.request_timeout) system.request_timeout = system.timeout;
     }
     if (options.debug) system.debug_log = debug_line;
+    system.cancel = std::move(cancel);
     system.pool = registry::RegistryPool::for_context(system);
     return system;
 }
@@ -136,26 +138,62 @@ void print_rejection_line(const std::vector<ImageResult>& results, ExitCode code
     std::cerr << "\n";
 }
 
+// An image the run did not get to (or whose fetch was cut short) after a signal.
+ImageResult not_checked_result(const std::string& image, const std::string& signal_name) {
+    ImageResult result;
+    result.image = image;
+    result.error_kind = "not-checked";
+    result.error_message = "not checked: the run was interrupted by " + signal_name;
+    return result;
+}
+
+// Images in order; after a first SIGINT/SIGTERM no new image starts, requests
+// in flight are cancelled, and the rest is reported as not checked.
+std::vector<ImageResult> verify_images(PolicyContext& context, const VerifyOptions& options,
+                                       const InterruptWatch& interrupts, ExitCode& code) {
+    std::vector<ImageResult> results;
+    for (const auto& image : options.images) {
+        if (interrupts.stop_requested()) {
+            results.push_back(not_checked_result(image, interrupts.signal_name()));
+            continue;
+        }
+        const std::size_t first = results.size();
+        verify_one(context, image, options.all_instances, code, results);
+        const bool cut_short = results.size() == first + 1 && !results[first].verdict &&
+                               results[first].error_kind == "fetch";
+        if (interrupts.stop_requested() && cut_short) results[first] = not_checked_result(image, interrupts.signal_name());
+    }
+    return results;
+}
+
 int run_verify(const VerifyOptions& options) {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
     EvaluationOptions evaluation;
     if (options.debug) evaluation.debug_log = debug_line;
     evaluation.override_os = options.override_os;
     evaluation.override_arch = options.override_arch;
     evaluation.override_variant = options.override_variant;
     evaluation.require_signed = options.require_signed;
-    evaluation.system = make_system_context(options);
+    evaluation.system = make_system_context(options, cancel);
     PolicyContext context(load_policy(options), evaluation);
     ExitCode code = exit_accepted;
-    std::vector<ImageResult> results;
-    for (const auto& image : options.images) verify_one(context, image, options.all_instances, code, results);
+    std::vector<ImageResult> results = verify_images(context, options, interrupts, code);
     if (options.output == "json") {
-        print_json_report(std::cout, results);
+        print_json_report(std::cout, results, interrupts.signal_name());
         for (const auto& r : results)
             if (!r.verdict) std::cerr << "Error: " << r.image << ": " << r.error_message << "\n";
     } else {
         print_text_report(std::cout, std::cerr, results);
     }
     std::cout.flush();
+    if (interrupts.signal_number() != 0) {
+        std::size_t checked = 0;
+        for (const auto& r : results) checked += r.error_kind == "not-checked" ? 0 : 1;
+        std::cerr << "Interrupted by " << interrupts.signal_name() << ": " << checked << " of " << options.images.size()
+                  << " images checked; the others are reported as not checked\n";
+        return interrupts.exit_code();
+    }
     print_rejection_line(results, code);
     return code;
 }

@@ -20,6 +20,7 @@ struct ImageResult {
 };
 
 void print_text_report(std::ostream& out, std::ostream& err, const std::vector<ImageResult>& results);
-void print_json_report(std::ostream& out, const std::vector<ImageResult>& results);
+// interrupted_by: the signal that stopped the run ("SIGINT"), empty for a complete run.
+void print_json_report(std::ostream& out, const std::vector<ImageResult>& results, const std::string& interrupted_by = {});
 
 }  // namespace imgtrust::cli

@@ -1,5 +1,5 @@
 // The verify JSON document (stable; documented in docs/verify-json.md):
-// {"images":[{"image","allowed","manifestDigest","platform","listDigest","policy","scope","reason",
+// {"complete","interruptedBy" (only when interrupted),"images":[{"image","allowed","manifestDigest","platform","listDigest","policy","scope","reason",
 //   "requirements":[{"index","type","location","result","reason",
 //     "signatures":[{"index","format","accepted","reason","signedIdentity","keyFingerprint","hint",
 //       "certificate":{"subject","issuer","subjectAlternativeNames","oidcIssuer"} (fulcio/pki only),
@@ -102,11 +102,14 @@ void write_result(Writer& w, const ImageResult& result) {
 
 }  // namespace
 
-void print_json_report(std::ostream& out, const std::vector<ImageResult>& results) {
+void print_json_report(std::ostream& out, const std::vector<ImageResult>& results, const std::string& interrupted_by) {
     rapidjson::OStreamWrapper stream(out);
     Writer w(stream);
     w.SetIndent(' ', 2);
     w.StartObject();
+    w.Key("complete");
+    w.Bool(interrupted_by.empty());
+    if (!interrupted_by.empty()) write_string(w, "interruptedBy", interrupted_by);
     w.Key("images");
     w.StartArray();
     for (const auto& result : results) write_result(w, result);
