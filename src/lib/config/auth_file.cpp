@@ -141,11 +141,12 @@ const AuthEntry* exact_entry(const AuthFileContents& contents, const std::string
     return nullptr;
 }
 
-CredentialLookup search_file(const AuthFilePath& file, const std::string& name, const std::string& registry) {
+CredentialLookup search_file(const AuthFilePath& file, const std::string& name, const std::string& registry,
+                             std::chrono::steady_clock::time_point helper_deadline) {
     const AuthFileContents contents = parse_auth_file(file);
     for (const auto& [host, helper] : contents.cred_helpers) {
         if (host != registry) continue;
-        auto found = credentials_from_helper(helper, registry);
+        auto found = credentials_from_helper(helper, registry, helper_deadline);
         return {found, "credential helper " + helper + " (credHelpers in file " + file.path + ")"};
     }
     std::string key = file.legacy_format ? registry : name;
@@ -189,14 +190,15 @@ std::vector<AuthFilePath> auth_file_search_paths(const std::optional<std::string
     return paths;
 }
 
-CredentialLookup find_credentials(const SystemContext& context, const std::string& name) {
+CredentialLookup find_credentials(const SystemContext& context, const std::string& name,
+                                  std::chrono::steady_clock::time_point helper_deadline) {
     if (context.no_creds) return {std::nullopt, "--no-creds"};
     if (context.username) {
         return {Credentials{*context.username, context.password.value_or(""), ""}, "--creds"};
     }
     const std::string registry = name.substr(0, name.find('/'));
     for (const auto& file : auth_file_search_paths(context.auth_file)) {
-        CredentialLookup found = search_file(file, name, registry);
+        CredentialLookup found = search_file(file, name, registry, helper_deadline);
         if (found.credentials && !found.credentials->empty()) return found;
     }
     return {};

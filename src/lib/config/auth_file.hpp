@@ -31,6 +31,9 @@ struct AuthFilePath {
 // $DOCKER_CONFIG/config.json or ~/.docker/config.json, then ~/.dockercfg.
 std::vector<AuthFilePath> auth_file_search_paths(const std::optional<std::string>& auth_file);
 
+// The longest a credential helper may run when the caller has no earlier deadline.
+inline constexpr std::chrono::seconds credential_helper_timeout{30};
+
 struct CredentialLookup {
     std::optional<Credentials> credentials;  // nullopt: anonymous
     std::string source;                      // for --debug: "--creds", "file F", "credential helper H in file F"
@@ -43,11 +46,11 @@ struct CredentialLookup {
 // from most to least specific (host/ns/repo, host/ns, host), then keys that
 // normalise to the host (http(s):// prefixes and paths dropped; docker.io,
 // registry-1.docker.io and index.docker.io are one registry). A missing file
-// is empty; a malformed one throws ConfigError naming it.
-CredentialLookup find_credentials(const SystemContext& context, const std::string& name);
-
-// The longest a credential helper may run when the caller has no earlier deadline.
-inline constexpr std::chrono::seconds credential_helper_timeout{30};
+// is empty; a malformed one throws ConfigError naming it. A credential helper
+// asked on the way must answer by helper_deadline (see credentials_from_helper).
+CredentialLookup find_credentials(
+    const SystemContext& context, const std::string& name,
+    std::chrono::steady_clock::time_point helper_deadline = std::chrono::steady_clock::now() + credential_helper_timeout);
 
 // Runs `docker-credential-<helper> get` with the registry on stdin (posix_spawnp),
 // its output bounded to 64 KiB. It must exit by `deadline`, and at most

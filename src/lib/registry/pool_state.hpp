@@ -62,8 +62,10 @@ struct RegistryPool::Impl {
     HostState host(const std::string& reference_host);
     void remember_scheme(const std::string& reference_host, const std::string& scheme);
     void remember_challenge(const std::string& reference_host, const AuthChallenge& challenge);
-    // Credentials for a repository name, looked up once (ConfigError for a bad auth file).
-    std::optional<config::Credentials> credentials_for(const std::string& repository_name);
+    // Credentials for a repository name, looked up once (ConfigError for a bad auth file;
+    // FetchError when a credential helper does not answer by `deadline`).
+    std::optional<config::Credentials> credentials_for(const std::string& repository_name,
+                                                       std::chrono::steady_clock::time_point deadline);
 
     std::optional<BearerToken> cached_token(const std::string& key);
     void store_token(const std::string& key, const BearerToken& token);

@@ -72,13 +72,14 @@ void RegistryPool::Impl::remember_challenge(const std::string& reference_host, c
     hosts[reference_host].challenge = challenge;
 }
 
-std::optional<config::Credentials> RegistryPool::Impl::credentials_for(const std::string& repository_name) {
+std::optional<config::Credentials> RegistryPool::Impl::credentials_for(const std::string& repository_name,
+                                                                     std::chrono::steady_clock::time_point deadline) {
     {
         std::lock_guard lock(mutex);
         auto found = credentials.find(repository_name);
         if (found != credentials.end()) return found->second.credentials;
     }
-    config::CredentialLookup lookup = config::find_credentials(context, repository_name);
+    config::CredentialLookup lookup = config::find_credentials(context, repository_name, deadline);
     if (lookup.credentials) {
         debug("Found credentials for " + repository_name + " in " + lookup.source);
     } else {

@@ -156,7 +156,7 @@ HttpResponse RequestRunner::send_once(const std::string& url, const RegistryRequ
 }
 
 bool RequestRunner::has_basic_credentials() {
-    const auto credentials = pool_.credentials_for(reference_host_ + "/" + repository_path_);
+    const auto credentials = pool_.credentials_for(reference_host_ + "/" + repository_path_, deadline_);
     return credentials && !credentials->username.empty();
 }
 
@@ -164,7 +164,7 @@ std::optional<std::string> RequestRunner::authorization(std::string& token_key) 
     token_key.clear();
     const HostState host = pool_.host(reference_host_);
     if (!host.challenge) return std::nullopt;
-    const auto credentials = pool_.credentials_for(reference_host_ + "/" + repository_path_);
+    const auto credentials = pool_.credentials_for(reference_host_ + "/" + repository_path_, deadline_);
     if (host.challenge->scheme == "basic") {
         if (!credentials || credentials->username.empty()) return std::nullopt;
         return "Basic " + util::base64_encode(credentials->username + ":" + credentials->password);

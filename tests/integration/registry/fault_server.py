@@ -15,6 +15,20 @@ fixture image tests/fixtures/images/unsigned; every other answer is broken:
   digest-mismatch    the manifest bytes differ from the digest asked for / announced
   blob-digest-mismatch  ok manifest; the attachment's payload blob has other bytes than its digest
   slow           sleeps 30 s before answering
+Hostile answers (issue 13), each of which must end in a clear error:
+  deep-manifest  a manifest of 10^6 nested arrays (2 MB, under the 4 MiB bound)
+  deep-error-404 / deep-error-400  that body with status 404 / 400
+  deep-token     401 Bearer; the token endpoint answers 10^6 nested arrays (2 MB, over its 1 MiB bound)
+  deep-token-200k  the same with 2*10^5 levels (400 KB, under the bound)
+  huge-expires   401 Bearer; the token says expires_in 9300000000; then as `ok`
+  retry-after-3000  always 429 with Retry-After in the year 3000
+  basic-then-bearer  401 with two WWW-Authenticate headers, Basic then Bearer; then as `ok`
+  list-100k      an OCI index with 10^5 instances
+  basic-auth     401 Basic until Basic credentials come; then as `ok`
+  dead-auth      401 Bearer; the token endpoint never answers (sleeps 60 s)
+  dead-auth-503  401 Bearer; the token endpoint answers 503 after 1 s
+The token endpoint of fault F is /token/F; a token it issues is "good-token".
+GET /_stats answers {"token_requests": {F: n}}.
 Every request is logged on stderr.
 """
 import argparse
@@ -47,6 +61,13 @@ ATTACHMENT_TAG = MANIFEST_DIGEST.replace(":", "-") + ".sig"
 
 _seen_lock = threading.Lock()
 _seen = set()
+_token_requests = {}
+DEEP = b"[" * 1000000 + b"]" * 1000000
+DEEP_200K = b"[" * 200000 + b"]" * 200000
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+LIST_100K = (b'{"schemaVersion":2,"mediaType":"' + OCI_INDEX.encode() + b'","manifests":[' +
+             b",".join([b'{"size":1}'] * 100000) + b"]}")
+ISSUED_TOKEN = "good-token"
 
 
 def first_time(path):
@@ -67,6 +88,11 @@ class FaultHandler(BaseHTTPRequestHandler):
         parts = self.path.split("?")[0].split("/")
         if self.path in ("/v2/", "/v2"):
             return self.send_bytes(200, b"{}", "application/json")
+        if self.path == "/_stats":
+            with _seen_lock:
+                return self.send_bytes(200, json.dumps({"token_requests": _token_requests}).encode(), "application/json")
+        if len(parts) == 3 and parts[1] == "token":
+            return self.token_endpoint(parts[2])
         if len(parts) < 6 or parts[1] != "v2":
             return self.send_bytes(404, b'{"errors":[{"code":"NAME_UNKNOWN"}]}', "application/json")
         fault, kind, reference = parts[2], parts[-2], parts[-1]
@@ -146,11 +172,69 @@ class FaultHandler(BaseHTTPRequestHandler):
         time.sleep(30)
         self.healthy(kind, reference)
 
+    # --- hostile answers ---
+    def fault_deep_manifest(self, kind, reference):
+        self.send_bytes(200, DEEP, OCI_MANIFEST)
+
+    def fault_deep_error_404(self, kind, reference):
+        self.send_bytes(404, DEEP, "application/json")
+
+    def fault_deep_error_400(self, kind, reference):
+        self.send_bytes(400, DEEP, "application/json")
+
+    def fault_retry_after_3000(self, kind, reference):
+        self.send_bytes(429, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}', "application/json",
+                        {"Retry-After": "Wed, 01 Jan 3000 00:00:00 GMT"})
+
+    def fault_list_100k(self, kind, reference):
+        self.send_bytes(200, LIST_100K, OCI_INDEX)
+
+    def bearer_guarded(self, kind, reference, challenges=None):
+        """401 with the given (or a Bearer) challenge until the issued token comes, then healthy."""
+        if self.headers.get("Authorization") == "Bearer " + ISSUED_TOKEN:
+            return self.healthy(kind, reference)
+        fault = self.path.split("/")[2]
+        bearer = 'Bearer realm="http://%s/token/%s",service="fault"' % (self.headers.get("Host"), fault)
+        self.send_bytes(401, b'{"errors":[{"code":"UNAUTHORIZED"}]}', "application/json",
+                        [("WWW-Authenticate", value) for value in (challenges or [bearer])])
+
+    fault_deep_token = fault_deep_token_200k = fault_huge_expires = bearer_guarded
+    fault_dead_auth = fault_dead_auth_503 = bearer_guarded
+
+    def fault_basic_then_bearer(self, kind, reference):
+        bearer = 'Bearer realm="http://%s/token/basic-then-bearer",service="fault"' % self.headers.get("Host")
+        self.bearer_guarded(kind, reference, ['Basic realm="fault"', bearer])
+
+    def fault_basic_auth(self, kind, reference):
+        if (self.headers.get("Authorization") or "").startswith("Basic "):
+            return self.healthy(kind, reference)
+        self.send_bytes(401, b'{"errors":[{"code":"UNAUTHORIZED"}]}', "application/json",
+                        {"WWW-Authenticate": 'Basic realm="fault"'})
+
+    def token_endpoint(self, fault):
+        with _seen_lock:
+            _token_requests[fault] = _token_requests.get(fault, 0) + 1
+        good = json.dumps({"token": ISSUED_TOKEN, "expires_in": 300}).encode()
+        if fault == "deep-token":
+            return self.send_bytes(200, DEEP, "application/json")
+        if fault == "deep-token-200k":
+            return self.send_bytes(200, DEEP_200K, "application/json")
+        if fault == "huge-expires":
+            good = json.dumps({"token": ISSUED_TOKEN, "expires_in": 9300000000}).encode()
+        if fault == "dead-auth":
+            time.sleep(60)
+        if fault == "dead-auth-503":
+            time.sleep(1)
+            return self.send_bytes(503, b"token service unavailable", "text/plain")
+        self.send_bytes(200, good, "application/json")
+
     def send_bytes(self, status, body, content_type, headers=None):
+        """headers: a dict, or a list of (name, value) pairs (a name may repeat)."""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
+        headers = headers or {}
+        for name, value in (headers.items() if isinstance(headers, dict) else headers):
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
