@@ -6,6 +6,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "reference/grammar.hpp"
+#include "util/go_quote.hpp"
 
 namespace imgtrust::policy {
 namespace {
@@ -170,7 +171,7 @@ std::string identity_mismatch_hint(const SignedIdentity& identity, const std::op
     try {
         signature = parse_normalized_named(untrusted_signed_reference);
     } catch (const InvalidReferenceError& e) {
-        return "the signature claims an invalid docker reference " + reference::go_quote(untrusted_signed_reference) +
+        return "the signature claims an invalid docker reference " + util::go_quote(untrusted_signed_reference) +
                ": " + e.what();
     }
     if (needs_tag_or_digest_in_signature(identity.kind) && signature->is_name_only()) {
@@ -187,10 +188,10 @@ void validate_signed_identity(const SignedIdentity& identity, const std::string&
                 ref = parse_normalized_named(identity.docker_reference);
             } catch (const InvalidReferenceError& e) {
                 throw PolicyFormatError(location, "Invalid format of dockerReference " +
-                                                      reference::go_quote(identity.docker_reference) + ": " + e.what());
+                                                      util::go_quote(identity.docker_reference) + ": " + e.what());
             }
             if (ref.is_name_only()) {
-                throw PolicyFormatError(location, "dockerReference " + reference::go_quote(identity.docker_reference) +
+                throw PolicyFormatError(location, "dockerReference " + util::go_quote(identity.docker_reference) +
                                                       " contains neither a tag nor digest");
             }
             return;
@@ -200,13 +201,13 @@ void validate_signed_identity(const SignedIdentity& identity, const std::string&
                 parse_normalized_named(identity.docker_repository);
             } catch (const InvalidReferenceError& e) {
                 throw PolicyFormatError(location, "Invalid format of dockerRepository " +
-                                                      reference::go_quote(identity.docker_repository) + ": " + e.what());
+                                                      util::go_quote(identity.docker_repository) + ": " + e.what());
             }
             return;
         case Kind::remap_identity:
             for (const std::string* value : {&identity.prefix, &identity.signed_prefix}) {
                 if (!is_valid_remap_prefix(*value)) {
-                    throw PolicyFormatError(location, "prefix " + reference::go_quote(*value) + " is not valid");
+                    throw PolicyFormatError(location, "prefix " + util::go_quote(*value) + " is not valid");
                 }
             }
             return;

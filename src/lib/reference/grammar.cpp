@@ -4,8 +4,12 @@
 #include <cstddef>
 #include <vector>
 
+#include "util/go_quote.hpp"
+
 namespace imgtrust::reference {
 namespace {
+
+using util::go_quote;
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_ascii_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
@@ -221,31 +225,6 @@ std::string reference_grammar_violation(std::string_view text) {
         return "invalid digest " + go_quote(*parts.digest);
     }
     return "";
-}
-
-std::string go_quote(std::string_view text) {
-    static constexpr char hex_digits[] = "0123456789abcdef";
-    std::string quoted = "\"";
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            quoted += '\\';
-            quoted += c;
-        } else if (c == '\n') {
-            quoted += "\\n";
-        } else if (c == '\t') {
-            quoted += "\\t";
-        } else if (c == '\r') {
-            quoted += "\\r";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            quoted += "\\x";
-            quoted += hex_digits[byte >> 4];
-            quoted += hex_digits[byte & 0xf];
-        } else {
-            quoted += c;
-        }
-    }
-    return quoted + "\"";
 }
 
 }  // namespace imgtrust::reference

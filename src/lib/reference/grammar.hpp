@@ -55,8 +55,4 @@ ReferenceParts locate_reference_parts(std::string_view text);
 // ("empty path component", "invalid tag \"-x\"", ...); empty if it matches.
 std::string reference_grammar_violation(std::string_view text);
 
-// Go's %q for the messages users compare with c/image's: double quotes,
-// backslash escapes for quotes, backslashes and non-printable bytes.
-std::string go_quote(std::string_view text);
-
 }  // namespace imgtrust::reference

@@ -7,6 +7,7 @@
 #include "imgtrust/errors.hpp"
 #include "reference/grammar.hpp"
 #include "util/digest.hpp"
+#include "util/go_quote.hpp"
 
 namespace imgtrust {
 namespace {
@@ -140,16 +141,16 @@ void validate_digest(std::string_view digest) {
                                         std::to_string(digest.size() - algorithm.size() - 1));
         }
         case util::DigestError::not_lowercase_hex:
-            throw InvalidReferenceError("invalid checksum digest format: " + reference::go_quote(digest) +
+            throw InvalidReferenceError("invalid checksum digest format: " + util::go_quote(digest) +
                                         " is not lowercase hex");
         case util::DigestError::unsupported_algorithm:
             throw InvalidReferenceError("unsupported digest algorithm: " +
-                                        reference::go_quote(digest.substr(0, digest.find(':'))) +
+                                        util::go_quote(digest.substr(0, digest.find(':'))) +
                                         " (sha256, sha384 and sha512 are supported)");
         case util::DigestError::invalid_format:
             break;
     }
-    throw InvalidReferenceError("invalid checksum digest format: " + reference::go_quote(digest));
+    throw InvalidReferenceError("invalid checksum digest format: " + util::go_quote(digest));
 }
 
 }  // namespace imgtrust

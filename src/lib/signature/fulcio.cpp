@@ -7,6 +7,7 @@
 
 #include "signature/rejection.hpp"
 #include "signature/rekor_set.hpp"
+#include "util/go_quote.hpp"
 
 namespace imgtrust::signature {
 namespace {
@@ -15,15 +16,6 @@ constexpr const char* oid_issuer_v1 = "1.3.6.1.4.1.57264.1.1";  // deprecated: t
 constexpr const char* oid_issuer_v2 = "1.3.6.1.4.1.57264.1.8";  // a DER-encoded string
 
 [[noreturn]] void reject(const std::string& reason) { throw SignatureRejected(reason); }
-
-std::string go_quote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
 
 // asn1.Unmarshal into a Go string: one DER string value, no trailing bytes.
 std::string decode_asn1_string(const std::string& der) {
@@ -52,8 +44,8 @@ std::string decode_asn1_string(const std::string& der) {
 
 std::string required_email_not_found(const std::string& wanted, const std::vector<std::string>& got) {
     std::string list = "[";
-    for (std::size_t i = 0; i < got.size(); ++i) list += (i ? " " : "") + go_quote(got[i]);
-    return "Required email " + go_quote(wanted) + " not found (got " + list + "])";
+    for (std::size_t i = 0; i < got.size(); ++i) list += (i ? " " : "") + util::go_quote(got[i]);
+    return "Required email " + util::go_quote(wanted) + " not found (got " + list + "])";
 }
 
 CertificateSummary summarize_certificate(const Certificate& certificate) {
@@ -85,7 +77,7 @@ std::string fulcio_issuer_in_certificate(const Certificate& untrusted_certificat
         }
     }
     if (issuer_v1 && issuer_v2 && *issuer_v1 != *issuer_v2)
-        reject("inconsistent OIDC issuer extension values: v1 " + go_quote(*issuer_v1) + ", v2 " + go_quote(*issuer_v2));
+        reject("inconsistent OIDC issuer extension values: v1 " + util::go_quote(*issuer_v1) + ", v2 " + util::go_quote(*issuer_v2));
     if (issuer_v1) return *issuer_v1;
     if (issuer_v2) return *issuer_v2;
     reject("Fulcio certificate is missing the issuer extension");
@@ -111,7 +103,7 @@ VerifiedCertificate verify_fulcio_certificate_at_time(const FulcioTrustRoot& tru
     verify_certificate_chain(leaf, intermediates, trust.ca_certificates, relevant_time, "the Rekor SET's integrated time");
     std::string oidc_issuer = fulcio_issuer_in_certificate(leaf);
     if (oidc_issuer != trust.oidc_issuer)
-        reject("Unexpected Fulcio OIDC issuer " + go_quote(oidc_issuer) + " (the policy requires " + go_quote(trust.oidc_issuer) + ")");
+        reject("Unexpected Fulcio OIDC issuer " + util::go_quote(oidc_issuer) + " (the policy requires " + util::go_quote(trust.oidc_issuer) + ")");
     auto emails = leaf.email_addresses();
     if (std::find(emails.begin(), emails.end(), trust.subject_email) == emails.end())
         reject(required_email_not_found(trust.subject_email, emails));

@@ -9,6 +9,7 @@
 
 #include "signature/go_compat.hpp"
 #include "signature/rejection.hpp"
+#include "util/go_quote.hpp"
 #include "util/untrusted_json.hpp"
 
 namespace imgtrust::signature {
@@ -16,30 +17,10 @@ namespace {
 
 using JsonValue = rapidjson::Value;
 
-std::string quoted(std::string_view text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c < 0x20 || c == 0x7f) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-            out += buffer;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
-
-
 // How Go prints (%#v) the first token of a value that should have been an object.
 std::string go_token_description(const JsonValue& value) {
     if (value.IsNull()) return "<nil>";
-    if (value.IsString()) return quoted(std::string_view(value.GetString(), value.GetStringLength()));
+    if (value.IsString()) return util::go_quote(std::string_view(value.GetString(), value.GetStringLength()));
     if (value.IsBool()) return value.GetBool() ? "true" : "false";
     if (value.IsArray()) return "91";  // json.Delim('[') printed as a rune value
     if (value.IsInt64()) return std::to_string(value.GetInt64());
@@ -64,8 +45,8 @@ void paranoid_object(const JsonValue& value, const std::function<bool(const std:
     std::set<std::string> seen;
     for (auto member = value.MemberBegin(); member != value.MemberEnd(); ++member) {
         std::string key(member->name.GetString(), member->name.GetStringLength());
-        if (!seen.insert(key).second) reject("Duplicate key " + quoted(key));
-        if (!on_member(key, member->value)) reject("Unknown key " + quoted(key));
+        if (!seen.insert(key).second) reject("Duplicate key " + util::go_quote(key));
+        if (!on_member(key, member->value)) reject("Unknown key " + util::go_quote(key));
     }
 }
 
@@ -91,7 +72,7 @@ std::array<const JsonValue*, N> exact_fields(const JsonValue& value, const std::
         return false;
     });
     for (std::size_t i = 0; i < N; ++i)
-        if (found[i] == nullptr) reject(std::string("Key ") + quoted(fields[i].name) + " missing in a JSON object");
+        if (found[i] == nullptr) reject(std::string("Key ") + util::go_quote(fields[i].name) + " missing in a JSON object");
     return found;
 }
 
@@ -130,7 +111,7 @@ void parse_critical(const JsonValue& critical, std::string_view expected_type, U
     auto [digest] = exact_fields<1>(*image, {Field{"docker-manifest-digest", true}});
     std::string untrusted_digest = decode_go_string(*digest);
     if (std::string problem = go_digest_validation_error(untrusted_digest); !problem.empty())
-        reject("invalid docker-manifest-digest value " + quoted(untrusted_digest) + ": " + problem);
+        reject("invalid docker-manifest-digest value " + util::go_quote(untrusted_digest) + ": " + problem);
     content.untrusted_docker_manifest_digest = untrusted_digest;
     auto [reference] = exact_fields<1>(*identity, {Field{"docker-reference", true}});
     content.untrusted_docker_reference = decode_go_string(*reference);

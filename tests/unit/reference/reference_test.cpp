@@ -275,5 +275,4 @@ TEST_CASE("grammar predicates match c/image's regular expressions") {
     CHECK(is_full_identifier("da304e823d8ca2b9d863a3c897baeb852ba21ea9a9f1414736394ae7fcaf9821"));
     CHECK_FALSE(is_full_identifier("7EC43B381E5AEFE6E04EFB0B3F0693FF2A4A50652D64AEC573905F2DB5889A1C"));
     CHECK_FALSE(is_full_identifier("da304e823d8ca2b9d863a3c897baeb852ba21ea9a9f1414736394ae7fcaf"));
-    CHECK(go_quote("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\x01\"");
 }
