@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/interrupt_watch.hpp"
 #include "cli/progress.hpp"
 #include "imgtrust/errors.hpp"
 #include "registry/registry_pool.hpp"
@@ -77,7 +78,8 @@ std::string report_path(const ValidateOptions& options) {
     return path;
 }
 
-SystemContext make_system_context(const ValidateOptions& options, ValidateProgress& progress) {
+SystemContext make_system_context(const ValidateOptions& options, ValidateProgress& progress,
+                                  std::shared_ptr<std::atomic<bool>> cancel) {
     SystemContext system;
     if (!options.authfile.empty()) system.auth_file = options.authfile;
     if (!options.cert_dir.empty()) system.cert_dir = options.cert_dir;
@@ -93,6 +95,7 @@ SystemContext make_system_context(const ValidateOptions& options, ValidateProgre
             const std::string& label = validate::current_job_label();
             progress.print_line("DEBU [" + (label.empty() ? std::string("-") : label) + "] " + line);
         };
+    system.cancel = std::move(cancel);
     system.pool = registry::RegistryPool::for_context(system);
     return system;
 }
@@ -130,6 +133,68 @@ std::string read_image_list(const std::string& path) {
     return std::move(*text);
 }
 
+// Where check_list's results go.
+struct ListOutputs {
+    ValidateProgress& progress;
+    validate::ReportWriter& writer;
+    std::ostream& failed_list;
+    const InterruptWatch& interrupts;
+};
+
+struct ListOutcome {
+    validate::ReportSummary summary;
+    std::string first_failure;
+};
+
+// Checks every entry of the list on `jobs` workers and hands each report, in
+// list order, to the report writer and (when it failed) the failed list. After
+// a first SIGINT/SIGTERM the rest is reported as not-checked.
+ListOutcome check_list(std::istream& list, int jobs, const std::vector<std::unique_ptr<validate::ImageValidator>>& validators,
+                       const ListOutputs& out) {
+    ListOutcome outcome;
+    validate::ImageListReader reader(list);
+    validate::BatchCallbacks callbacks;
+    callbacks.check = [&validators](std::size_t worker, const validate::ListEntry& entry, std::size_t sequence) {
+        return validators[worker]->check(entry, sequence);
+    };
+    callbacks.not_checked = [&out](const validate::ListEntry& entry, std::size_t sequence) {
+        return validate::not_checked_report(entry, sequence, "not checked: the run was interrupted by " + out.interrupts.signal_name());
+    };
+    callbacks.on_finished = [&out](const validate::ImageReport& r) { out.progress.image_finished(r); };
+    callbacks.on_in_order = [&](const validate::ImageReport& r) {
+        outcome.summary.add(r);
+        out.writer.write(r);
+        if (!r.passed) out.failed_list << r.input_line << "\n";
+        if (!r.passed && r.status != validate::CheckStatus::not_checked && outcome.first_failure.empty())
+            outcome.first_failure = describe_failure(r);
+    };
+    validate::BatchSettings settings;
+    settings.jobs = static_cast<std::size_t>(jobs);
+    settings.stop = &out.interrupts.stop_requested();
+    validate::run_batch(reader, settings, callbacks);
+    return outcome;
+}
+
+// The closing stderr lines and the exit code: 130/143 when interrupted, 1 when
+// an image failed (DESIGN.md §4: a non-zero exit ends with a line saying why).
+int finish_run(const ValidateOptions& options, const std::string& report_file, const ListOutcome& outcome,
+               const InterruptWatch& interrupts) {
+    const auto& summary = outcome.summary;
+    std::cerr << "Report: " << report_file << "; failed images: " << options.failed_file << "\n";
+    if (interrupts.signal_number() != 0) {
+        auto found = summary.image_statuses.find("not-checked");
+        const std::size_t not_checked = found == summary.image_statuses.end() ? 0 : found->second;
+        std::cerr << "Interrupted by " << interrupts.signal_name() << ": " << summary.images - not_checked << " of "
+                  << summary.images << " images checked; the failed list (" << options.failed_file
+                  << ") holds the failed and the " << not_checked << " not-checked lines: run it again to resume\n";
+        return interrupts.exit_code();
+    }
+    if (summary.failed)
+        std::cerr << "Failed: " << summary.failed << " of " << summary.images << " images; first: " << outcome.first_failure
+                  << "\n";
+    return summary.failed ? exit_rejected : exit_accepted;
+}
+
 std::size_t count_list_entries(const std::string& path, const std::string& text) {
     if (path == "-") return 0;
     std::istringstream in(text);
@@ -148,9 +213,11 @@ int run_validate(const ValidateOptions& options) {
         std::cerr << "WARN --insecure-policy: accepting every image without checking any signature\n";
     const Policy policy = validate::build_validation_policy(options.trust);
 
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
     ValidateProgress progress(std::cerr, count_list_entries(options.list_file, list_text), isatty(STDERR_FILENO) == 1);
     EvaluationOptions evaluation;
-    evaluation.system = make_system_context(options, progress);
+    evaluation.system = make_system_context(options, progress, cancel);
     evaluation.debug_log = evaluation.system.debug_log;
     if (options.debug) progress.print_line("DEBU [-] policy: " + policy.source);
 
@@ -164,29 +231,13 @@ int run_validate(const ValidateOptions& options) {
     StagedOutput report(report_file);
     auto writer = validate::make_report_writer(options.format, report.stream());
     writer->begin(report_header(options, policy));
-    validate::ReportSummary summary;
-    std::string first_failure;
-    validate::ImageListReader reader(list);
-    validate::BatchCallbacks callbacks;
-    callbacks.check = [&validators](std::size_t worker, const validate::ListEntry& entry, std::size_t sequence) {
-        return validators[worker]->check(entry, sequence);
-    };
-    callbacks.on_finished = [&progress](const validate::ImageReport& r) { progress.image_finished(r); };
-    callbacks.on_in_order = [&](const validate::ImageReport& r) {
-        summary.add(r);
-        writer->write(r);
-        if (!r.passed) failed.stream() << r.input_line << "\n";
-        if (!r.passed && first_failure.empty()) first_failure = describe_failure(r);
-    };
-    validate::run_batch(reader, {static_cast<std::size_t>(options.jobs), 0}, callbacks);
-    writer->end(summary);
+    ListOutcome outcome = check_list(list, options.jobs, validators, {progress, *writer, failed.stream(), interrupts});
+    outcome.summary.interrupted_by = interrupts.signal_name();
+    writer->end(outcome.summary);
     failed.commit();
     report.commit();
-    progress.finish(summary);
-    std::cerr << "Report: " << report_file << "; failed images: " << options.failed_file << "\n";
-    if (summary.failed)  // DESIGN.md §4: a non-zero exit ends with a line saying why
-        std::cerr << "Failed: " << summary.failed << " of " << summary.images << " images; first: " << first_failure << "\n";
-    return summary.failed ? exit_rejected : exit_accepted;
+    progress.finish(outcome.summary);
+    return finish_run(options, report_file, outcome, interrupts);
 }
 
 }  // namespace

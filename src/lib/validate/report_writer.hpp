@@ -30,6 +30,7 @@ struct ReportSummary {
     std::size_t failed = 0;
     std::map<std::string, std::size_t> image_statuses;     // status name → images
     std::map<std::string, std::size_t> manifest_statuses;  // status name → manifests checked
+    std::string interrupted_by;  // "SIGINT"/"SIGTERM" when the run was stopped, else empty (the report is complete)
 
     void add(const ImageReport& report);
 };

@@ -180,8 +180,13 @@ class Registry:
         self.url = "%s://%s" % (self.scheme, self.host)
         self.creds = "%s:%s" % (USER, PASSWORD) if mode in ("htpasswd", "token") else None
         auth_section = self._start_auth()
-        config = self._write_config(auth_section)
-        self.server = ChildServer("registry-" + mode, [REGISTRY_BINARY, "serve", config], self.port,
+        self.config = self._write_config(auth_section)
+        self.server = None
+        self.start()
+
+    def start(self):
+        """Starts (or, after kill(), restarts) the registry on the same port and storage."""
+        self.server = ChildServer("registry-" + self.mode, [REGISTRY_BINARY, "serve", self.config], self.port,
                                   self.directory, stdout_path=self.access_log)
         try:
             self.server.wait_listening()
@@ -189,6 +194,14 @@ class Registry:
             self.stop()
             raise
         self.pid = self.server.pid
+
+    def kill(self):
+        """Stops the registry process only (the port then refuses connections); start() brings it back."""
+        if self.server:
+            os.kill(self.server.pid, signal.SIGKILL)
+            self.server.process.wait(timeout=10)
+            self.server.stop()
+            self.server = None
 
     def _write_certs_d(self):
         """certs.d layout: <root>/<host:port>/ca.crt."""
