@@ -97,13 +97,23 @@ def policy_resolution_checks(checks, fx, workdir):
 
 
 def untrusted_file_checks(checks, fx, workdir):
-    """Issue 13: a FIFO where a file is expected is refused at once (exit 2), never read."""
+    """Issue 13: a FIFO where a file is expected and a deeply nested YAML file are
+    refused at once (exit 2), never read or parsed."""
     unsigned = "dir:" + fx.image("unsigned")
     fifo = os.path.join(workdir, "key.fifo")
     os.mkfifo(fifo)
     fifo_policy = common.write_policy(workdir, "fifo-key", policy(signed_by(exact_reference(APP_V1), keyPath=fifo)))
     checks.exit_code("fifo-key-path-refused", ["verify", "--policy", fifo_policy, unsigned], 2,
                      stderr_has="not a regular file (it is a FIFO)")
+    # The audit's 10^6-level flow YAML: refused by the depth scan before yaml-cpp recurses.
+    registries_d = os.path.join(workdir, "deep-registries.d")
+    os.makedirs(registries_d)
+    with open(os.path.join(registries_d, "deep.yaml"), "w") as f:
+        f.write("docker: " + "[" * 1000000 + "]" * 1000000)
+    accept = common.write_policy(workdir, "accept-for-yaml", policy(ACCEPT))
+    checks.exit_code("deep-registries-d-yaml-refused", ["verify", "--policy", accept, "--registries.d", registries_d,
+                                                        "docker://127.0.0.1:9/app:v1"], 2,
+                     stderr_has="YAML document nested more than 64 levels deep")
 
 
 def is_json(text):

@@ -19,6 +19,7 @@
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
 #include "util/home_directory.hpp"
+#include "util/untrusted_yaml.hpp"
 
 namespace imgtrust::config {
 namespace {
@@ -105,7 +106,7 @@ struct ConfigFile {
 
 ConfigFile decode_config_file(const std::string& text) {
     ConfigFile file;
-    const YAML::Node root = YAML::Load(text);
+    const YAML::Node root = util::load_untrusted_yaml(text, {max_config_file_bytes, util::max_yaml_depth});
     if (root.IsNull()) return file;
     for_each_entry(root, "registryConfiguration", [&](const std::string& key, const YAML::Node& value) {
         if (key == "default-docker") {
@@ -144,6 +145,8 @@ ConfigFile parse_config_file(const std::filesystem::path& path) {
     } catch (const YAML::Exception& e) {
         throw ConfigError("parsing " + path.string() + ": " + e.what());
     } catch (const YamlShapeError& e) {
+        throw ConfigError("parsing " + path.string() + ": " + e.what());
+    } catch (const util::YamlLimitError& e) {
         throw ConfigError("parsing " + path.string() + ": " + e.what());
     }
 }
