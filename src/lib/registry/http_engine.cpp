@@ -38,6 +38,10 @@ void check_multi_option(CURLMcode code, const char* name) {
         throw ConfigError(std::string("libcurl refused ") + name + " on its multi handle: " + curl_multi_strerror(code));
 }
 
+// Wakes the engine thread for a submission or shutdown. Its result is not
+// acted on: a lost wakeup delays the start by at most the engine's 1 s poll.
+void wake_engine(CURLM* multi) { static_cast<void>(curl_multi_wakeup(multi)); }
+
 // A failure of the multi interface itself: every transfer in it fails with this.
 void check_multi_call(CURLMcode code, const char* call) {
     if (code != CURLM_OK) throw TransportError(std::string("libcurl's ") + call + " failed: " + curl_multi_strerror(code), true);
@@ -170,7 +174,7 @@ HttpEngine::~HttpEngine() {
         std::lock_guard lock(impl_->queue_mutex);
         impl_->stopping = true;
     }
-    curl_multi_wakeup(impl_->multi);
+    wake_engine(impl_->multi);
     impl_->worker.join();
     for (CURL* easy : impl_->idle_handles) curl_easy_cleanup(easy);
     impl_->release_handles();
@@ -185,7 +189,7 @@ std::future<HttpResponse> HttpEngine::submit(HttpRequest request) {
         if (impl_->stopping) throw TransportError("HTTP engine is shutting down", false);
         impl_->queued.push_back(std::move(transfer));
     }
-    curl_multi_wakeup(impl_->multi);
+    wake_engine(impl_->multi);
     return future;
 }
 
