@@ -6,6 +6,7 @@
 #include "config/registries_d.hpp"
 #include "imgtrust/image.hpp"
 #include "imgtrust/reference.hpp"
+#include "reference/policy_scopes.hpp"
 
 namespace {
 
@@ -15,7 +16,7 @@ void exercise_docker_reference(std::string_view text) {
         (void)ref.string();
         const imgtrust::DockerReference tagged = imgtrust::with_default_tag(ref);
         (void)imgtrust::config::docker_reference_identity(tagged);
-        (void)imgtrust::config::docker_reference_namespaces(tagged);
+        (void)imgtrust::reference::docker_policy_namespaces(tagged);
     });
 }
 

@@ -17,6 +17,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "imgtrust/errors.hpp"
+#include "reference/policy_scopes.hpp"
 #include "util/bytes.hpp"
 #include "util/home_directory.hpp"
 #include "util/untrusted_yaml.hpp"
@@ -188,7 +189,7 @@ void merge_file(RegistriesDirectory& merged, std::string& default_from, std::map
 // The scopes c/image searches for ref, most specific first.
 std::vector<std::string> search_order(const DockerReference& ref) {
     std::vector<std::string> scopes{docker_reference_identity(ref)};
-    for (auto& scope : docker_reference_namespaces(ref)) scopes.push_back(std::move(scope));
+    for (auto& scope : reference::docker_policy_namespaces(ref)) scopes.push_back(std::move(scope));
     return scopes;
 }
 
@@ -281,25 +282,6 @@ std::string docker_reference_identity(const DockerReference& ref) {
     if (ref.is_name_only())
         throw InvalidReferenceError("Docker reference " + ref.name() + " has neither a tag nor a digest");
     return ref.string();
-}
-
-std::vector<std::string> docker_reference_namespaces(const DockerReference& ref) {
-    std::vector<std::string> namespaces;
-    std::string name = ref.name();
-    for (;;) {
-        namespaces.push_back(name);
-        const auto last_slash = name.rfind('/');
-        if (last_slash == std::string::npos) break;
-        name.resize(last_slash);
-    }
-    // The host without its port gives the wildcard scopes; "host" itself is
-    // never a parent of "host:port".
-    if (const auto colon = name.find(':'); colon != std::string::npos) name.resize(colon);
-    for (auto dot = name.find('.'); dot != std::string::npos; dot = name.find('.')) {
-        name.erase(0, dot + 1);
-        namespaces.push_back("*." + name);
-    }
-    return namespaces;
 }
 
 }  // namespace imgtrust::config

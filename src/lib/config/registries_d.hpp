@@ -53,8 +53,5 @@ std::string builtin_default_lookaside(unsigned effective_uid, const std::string&
 // scopes and registries.d lookups. The identity is name:tag or name@digest
 // (throws InvalidReferenceError for a name-only reference or for one with both).
 std::string docker_reference_identity(const DockerReference& ref);
-// The repository, each parent namespace, host[:port], then "*.domain"
-// wildcards of the host without its port, most specific first.
-std::vector<std::string> docker_reference_namespaces(const DockerReference& ref);
 
 }  // namespace imgtrust::config

@@ -15,14 +15,8 @@ DirReference::DirReference(std::string path)
 // containing a single image or subdirectories possibly containing images)" and
 // "The top-level scope "/" is forbidden": the parents of the resolved path, without "/".
 std::vector<std::string> DirReference::policy_namespaces() const {
-    std::vector<std::string> namespaces;
-    std::string path = resolved_path_;
-    for (;;) {
-        const auto last_slash = path.rfind('/');
-        if (last_slash == std::string::npos || last_slash == 0) break;
-        path.resize(last_slash);
-        namespaces.push_back(path);
-    }
+    std::vector<std::string> namespaces = path_and_parent_scopes(resolved_path_);
+    if (!namespaces.empty()) namespaces.erase(namespaces.begin());  // the identity itself
     return namespaces;
 }
 

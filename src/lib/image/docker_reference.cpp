@@ -4,6 +4,7 @@
 
 #include "config/certs_d.hpp"
 #include "imgtrust/errors.hpp"
+#include "reference/policy_scopes.hpp"
 
 namespace imgtrust::image {
 namespace {
@@ -43,7 +44,7 @@ std::string DockerImageReference::string_with_transport() const { return "docker
 std::string DockerImageReference::policy_identity() const { return config::docker_reference_identity(ref_); }
 
 std::vector<std::string> DockerImageReference::policy_namespaces() const {
-    return config::docker_reference_namespaces(ref_);
+    return reference::docker_policy_namespaces(ref_);
 }
 
 // registries.d is read for every image opened, as c/image does for every image source.

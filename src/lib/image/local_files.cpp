@@ -81,6 +81,17 @@ std::string resolve_path_fully_explicit(const std::string& path, const std::stri
     return join_path(resolved_parent, file);
 }
 
+std::vector<std::string> path_and_parent_scopes(std::string_view path) {
+    std::vector<std::string> scopes;
+    for (;;) {
+        const auto last_slash = path.rfind('/');
+        if (last_slash == std::string_view::npos || path == "/") break;
+        scopes.emplace_back(path);
+        path = path.substr(0, last_slash);
+    }
+    return scopes;
+}
+
 PathKind path_kind(const std::string& path) {
     struct stat status {};
     if (stat(path.c_str(), &status) != 0) return PathKind::missing;

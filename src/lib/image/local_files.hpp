@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace imgtrust::image {
 
@@ -21,6 +22,12 @@ std::string join_path(std::string_view directory, std::string_view name);
 // component is missing and FetchError for any other failure; `image` names the
 // reference in messages.
 std::string resolve_path_fully_explicit(const std::string& path, const std::string& image);
+
+// containers-policy.json's path scopes (dir:, oci:): `path` and each parent
+// directory, most specific first, never "/" ("The top-level scope "/" is
+// forbidden"). c/image's dir: namespaces start at the first parent (the path
+// itself is the identity); oci:'s include the directory itself.
+std::vector<std::string> path_and_parent_scopes(std::string_view path);
 
 enum class PathKind { missing, directory, other };
 PathKind path_kind(const std::string& path);  // follows symlinks

@@ -88,17 +88,7 @@ std::string OciReference::string_with_transport() const {
 // containing an OCI layout, or subdirectories possibly containing OCI layout
 // directories). The reference annotation value, if any, is not used." The
 // identity itself comes first; "/" is never offered.
-std::vector<std::string> OciReference::policy_namespaces() const {
-    std::vector<std::string> namespaces;
-    std::string path = resolved_dir_;
-    for (;;) {
-        const auto last_slash = path.rfind('/');
-        if (last_slash == std::string::npos || path == "/") break;
-        namespaces.push_back(path);
-        path.resize(last_slash);
-    }
-    return namespaces;
-}
+std::vector<std::string> OciReference::policy_namespaces() const { return path_and_parent_scopes(resolved_dir_); }
 
 std::unique_ptr<ImageSource> OciReference::open(const SystemContext&) const {
     return std::make_unique<OciImageSource>(dir_, image_, source_index_, string_with_transport());

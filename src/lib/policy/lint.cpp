@@ -5,7 +5,9 @@
 #include <set>
 #include <system_error>
 
+#include "image/local_files.hpp"
 #include "policy/parse_policy.hpp"
+#include "reference/policy_scopes.hpp"
 
 namespace imgtrust::policy {
 namespace {
@@ -50,52 +52,17 @@ bool uses_path_naming(std::string_view transport) {
     return transport == "dir" || transport == "oci" || transport == "oci-archive" || transport == "sif";
 }
 
-// The scopes c/image would consult after `scope` for an image whose identity is
-// `scope` (docker/policyconfiguration/naming.go): the repository, its parent
-// namespaces, the host, then "*." wildcards of the host without its port.
-std::vector<std::string> docker_scope_fallbacks(const std::string& scope) {
-    std::vector<std::string> fallbacks;
-    std::string name = scope;
-    if (name.rfind("*.", 0) != 0) {
-        std::size_t at = name.find('@');
-        std::size_t slash = name.rfind('/');
-        std::size_t colon = name.rfind(':');
-        if (at != std::string::npos) {
-            name.resize(at);
-        } else if (slash != std::string::npos && colon != std::string::npos && colon > slash) {
-            name.resize(colon);
-        }
-        if (name != scope) fallbacks.push_back(name);
-        for (std::size_t cut = name.rfind('/'); cut != std::string::npos; cut = name.rfind('/')) {
-            name.resize(cut);
-            fallbacks.push_back(name);
-        }
-        name = name.substr(0, name.find(':'));
-    } else {
-        name = name.substr(2);
-    }
-    for (std::size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.')) {
-        name = name.substr(dot + 1);
-        fallbacks.push_back("*." + name);
-    }
-    return fallbacks;
-}
-
-// dir:/oci: paths: each parent directory, never "/".
+// dir:/oci: paths: each parent directory, never "/" (as image/ builds the candidates).
 std::vector<std::string> path_scope_fallbacks(const std::string& scope) {
-    std::vector<std::string> fallbacks;
-    std::string path = scope;
-    for (std::size_t cut = path.rfind('/'); cut != std::string::npos && cut > 0; cut = path.rfind('/')) {
-        path.resize(cut);
-        fallbacks.push_back(path);
-    }
+    std::vector<std::string> fallbacks = image::path_and_parent_scopes(scope);
+    if (!fallbacks.empty()) fallbacks.erase(fallbacks.begin());
     return fallbacks;
 }
 
 // The scope of the same transport that would apply if `scope` were absent, if any.
 const std::string* enclosing_scope(const std::string& transport, const std::string& scope, const Scopes& scopes) {
     std::vector<std::string> fallbacks;
-    if (uses_docker_naming(transport)) fallbacks = docker_scope_fallbacks(scope);
+    if (uses_docker_naming(transport)) fallbacks = reference::docker_scope_fallbacks(scope);
     if (uses_path_naming(transport)) fallbacks = path_scope_fallbacks(scope);
     if (!uses_docker_naming(transport) && !uses_path_naming(transport)) return nullptr;
     fallbacks.push_back("");
@@ -107,13 +74,23 @@ const std::string* enclosing_scope(const std::string& transport, const std::stri
 }
 
 // "busybox" or "library/busybox" never matches: lookups use the expanded docker.io/library/busybox.
-void check_docker_scope_form(const std::string& scope, const std::string& location, Warnings& warnings) {
-    if (scope.empty() || scope.rfind("*.", 0) == 0) return;
+// Returns whether it warned.
+bool check_docker_scope_form(const std::string& scope, const std::string& location, Warnings& warnings) {
+    if (scope.empty() || scope.rfind("*.", 0) == 0) return false;
     std::string first = scope.substr(0, scope.find('/'));
-    if (first.find('.') != std::string::npos || first.find(':') != std::string::npos || first == "localhost") return;
+    if (first.find('.') != std::string::npos || first.find(':') != std::string::npos || first == "localhost") return false;
     std::string expanded = "docker.io/" + std::string(scope.find('/') == std::string::npos ? "library/" : "") + scope;
     warnings.add(location, "scope " + quote_json_string(scope) + " never matches: docker scopes must use the fully expanded form, e.g. " +
                                quote_json_string(expanded));
+    return true;
+}
+
+// F10: c/image accepts any docker scope, but one that no valid reference can
+// produce (unparseable, over-long, not normalized) is never consulted. The
+// location already names the scope, so the message does not repeat it.
+void check_docker_scope_reachable(const std::string& scope, const std::string& location, Warnings& warnings) {
+    if (const std::optional<std::string> reason = reference::docker_scope_never_matches(scope))
+        warnings.add(location, "this scope never matches any image: " + *reason);
 }
 
 void check_key_file(const std::string& path, const std::string& location, Warnings& warnings) {
@@ -196,7 +173,8 @@ void check_requirements(const Requirements& requirements, const std::string& tra
 void check_scope(const std::string& transport, const Scopes& scopes, const std::string& scope, const std::string& location,
                  Warnings& warnings) {
     const Requirements& requirements = scopes.at(scope);
-    if (uses_docker_naming(transport)) check_docker_scope_form(scope, location, warnings);
+    if (uses_docker_naming(transport) && !check_docker_scope_form(scope, location, warnings) && transport == "docker")
+        check_docker_scope_reachable(scope, location, warnings);
     if (accepts_anything(requirements)) {
         const std::string* enclosing = scope.empty() ? nullptr : enclosing_scope(transport, scope, scopes);
         if (enclosing && requires_signatures(scopes.at(*enclosing))) {

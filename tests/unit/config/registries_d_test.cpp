@@ -10,6 +10,7 @@
 
 #include "config/registries_d.hpp"
 #include "imgtrust/errors.hpp"
+#include "reference/policy_scopes.hpp"
 #include "util/home_directory.hpp"
 
 using namespace imgtrust;
@@ -242,7 +243,7 @@ TEST_CASE("docker reference identity and namespaces", "[registries.d][naming]") 
             INFO(name + suffix);
             const auto parsed = parse_normalized_named(name + suffix);
             CHECK(docker_reference_identity(parsed) == expected.front() + suffix);
-            CHECK(docker_reference_namespaces(parsed) == expected);
+            CHECK(imgtrust::reference::docker_policy_namespaces(parsed) == expected);
         }
     }
     CHECK_THROWS_AS(docker_reference_identity(parse_normalized_named("busybox")), InvalidReferenceError);

@@ -141,3 +141,14 @@ TEST_CASE("lint: in dir: and oci: scopes only exactReference and exactRepository
     CHECK(diagnostics[1].location == R"(transports.oci["/srv/oci"][2])");
     CHECK_THAT(diagnostics[1].message, Catch::Contains("matchRepository never matches"));
 }
+
+TEST_CASE("lint: a docker scope no valid reference can reach is a warning, not an error (audit F10)") {
+    const std::string long_scope = "quay.io/" + std::string(1000000, 'a');
+    auto diagnostics = warnings_of(R"({"default": [{"type": "reject"}], "transports": {"docker": {")" + long_scope +
+                                   R"(": [{"type": "reject"}], "quay.io/App": [{"type": "reject"}], "quay.io/ok:v1": [{"type": "reject"}]}}})");
+    REQUIRE(diagnostics.size() == 2);
+    CHECK(diagnostics[0].location == R"(transports.docker["quay.io/App"])");
+    CHECK_THAT(diagnostics[0].message, Catch::Contains("never matches any image"));
+    CHECK_THAT(diagnostics[1].message, Catch::Contains("never matches any image") && Catch::Contains("255 characters"));
+    CHECK(diagnostics[1].message.size() < 400);
+}
