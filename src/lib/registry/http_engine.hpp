@@ -9,6 +9,7 @@
 // Thread-safe: any thread may submit requests and wait for them.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <future>
@@ -25,13 +26,22 @@ namespace imgtrust::registry {
 // A transfer that failed below HTTP (DNS, connect, TLS, timeout, truncated or
 // oversize body). retryable() is false when repeating cannot help (oversize body,
 // too many redirects, invalid URL).
+// connection_failure() is true when the host could not be reached at all
+// (refused, DNS, TLS handshake, or a timeout before any connection): what the
+// per-host circuit breaker (host_health.hpp) counts. cancelled(): the
+// SystemContext's cancel flag aborted it.
 class TransportError : public FetchError {
 public:
-    TransportError(const std::string& message, bool retryable) : FetchError(message), retryable_(retryable) {}
+    enum class Kind { other, connection_failure, cancelled };
+    TransportError(const std::string& message, bool retryable, Kind kind = Kind::other)
+        : FetchError(message), retryable_(retryable), kind_(kind) {}
     bool retryable() const noexcept { return retryable_; }
+    bool connection_failure() const noexcept { return kind_ == Kind::connection_failure; }
+    bool cancelled() const noexcept { return kind_ == Kind::cancelled; }
 
 private:
     bool retryable_;
+    Kind kind_;
 };
 
 struct TlsSettings {
@@ -52,6 +62,8 @@ struct HttpRequest {
     bool follow_redirects = false;
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};
     TlsSettings tls;
+    // When set and true, the transfer is aborted (TransportError, cancelled()).
+    std::shared_ptr<const std::atomic<bool>> cancel;
 };
 
 struct HttpResponse {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "util/text.hpp"
+
 #if LIBCURL_VERSION_NUM < 0x074d00
 #error "the registry engine needs libcurl >= 7.77 (CURLOPT_CAINFO_BLOB)"
 #endif
@@ -11,10 +13,7 @@
 namespace imgtrust::registry {
 namespace {
 
-std::string lowercase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
+using util::ascii_lowercase;
 
 std::string_view trim(std::string_view text) {
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -24,7 +23,7 @@ std::string_view trim(std::string_view text) {
 }
 
 bool is_authorization_header(const std::string& header) {
-    return lowercase(header.substr(0, header.find(':'))) == "authorization";
+    return ascii_lowercase(header.substr(0, header.find(':'))) == "authorization";
 }
 
 // Body bytes, refused beyond max_body_bytes: returning a short count aborts the transfer.
@@ -43,6 +42,13 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
 // aborts the transfer); a new status line (1xx interim answers, redirects
 // followed by libcurl) starts the set afresh. Every WWW-Authenticate value is
 // kept, up to max_authenticate_headers.
+// libcurl calls this about once a second, and more often while data flows:
+// a non-zero return aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* transfer = static_cast<const Transfer*>(user);
+    return transfer->request.cancel && transfer->request.cancel->load() ? 1 : 0;
+}
+
 size_t on_header(char* data, size_t size, size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
     const size_t length = size * count;
@@ -59,7 +65,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     }
     const auto colon = line.find(':');
     if (line.substr(0, 5) == "HTTP/" || colon == std::string_view::npos) return length;
-    std::string name = lowercase(std::string(trim(line.substr(0, colon))));
+    std::string name = ascii_lowercase(std::string(trim(line.substr(0, colon))));
     std::string value(trim(line.substr(colon + 1)));
     auto& challenges = transfer->response.authenticate_headers;
     if (name == "www-authenticate" && challenges.size() < max_authenticate_headers) challenges.push_back(value);
@@ -119,7 +125,7 @@ std::string url_authority(const std::string& url) {
         if (curl_url_get(handle, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
             curl_url_get(handle, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
             curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-            authority = lowercase(scheme) + "://" + lowercase(host) + ":" + port;
+            authority = ascii_lowercase(scheme) + "://" + ascii_lowercase(host) + ":" + port;
         }
         curl_free(scheme);
         curl_free(host);
@@ -179,6 +185,11 @@ void Transfer::set_common_options(CURLSH* share) {
     set_option(easy, CURLOPT_HEADERFUNCTION, &on_header);
     set_option(easy, CURLOPT_HEADERDATA, static_cast<void*>(this));
     set_option(easy, CURLOPT_PRIVATE, static_cast<void*>(this));
+    if (request.cancel) {
+        set_option(easy, CURLOPT_NOPROGRESS, 0L);
+        set_option(easy, CURLOPT_XFERINFOFUNCTION, &on_progress);
+        set_option(easy, CURLOPT_XFERINFODATA, static_cast<void*>(this));
+    }
 }
 
 void Transfer::read_response_info() {
@@ -202,18 +213,32 @@ std::exception_ptr Transfer::failure(CURLcode code) const {
     }
     if (code == CURLE_OK) return nullptr;
     const std::string detail = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
+    using Kind = TransportError::Kind;
     switch (code) {
+    case CURLE_ABORTED_BY_CALLBACK:
+        return std::make_exception_ptr(TransportError(where + ": cancelled", false, Kind::cancelled));
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+        return std::make_exception_ptr(TransportError(where + ": " + detail, true, Kind::connection_failure));
     case CURLE_PARTIAL_FILE:
         return std::make_exception_ptr(TransportError(where + ": truncated response body (" + detail + ")", true));
     case CURLE_OPERATION_TIMEDOUT:
         return std::make_exception_ptr(TransportError(
-            where + ": timed out after " + std::to_string(request.timeout.count()) + " ms", true));
+            where + ": timed out after " + std::to_string(request.timeout.count()) + " ms", true,
+            never_connected() ? Kind::connection_failure : Kind::other));
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
         return std::make_exception_ptr(TransportError(where + ": invalid URL (" + detail + ")", false));
     default:
         return std::make_exception_ptr(TransportError(where + ": " + detail, true));
     }
+}
+
+bool Transfer::never_connected() const {
+    curl_off_t connect_microseconds = 0;
+    return curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_microseconds) == CURLE_OK && connect_microseconds == 0;
 }
 
 std::optional<std::string> Transfer::redirect_target() const {

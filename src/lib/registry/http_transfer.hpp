@@ -47,6 +47,8 @@ struct Transfer {
     std::exception_ptr failure(CURLcode code) const;
     // After a successful hop: the next URL when this response is a redirect to follow.
     std::optional<std::string> redirect_target() const;
+    // Whether the (failed) transfer never established a connection.
+    bool never_connected() const;
     // Points the request at the next hop, dropping Authorization when it leaves the origin.
     void advance_to(const std::string& next_url);
 

@@ -12,6 +12,7 @@
 
 #include "config/auth_file.hpp"
 #include "imgtrust/system_context.hpp"
+#include "registry/host_health.hpp"
 #include "registry/http_engine.hpp"
 #include "registry/manifest_cache.hpp"
 #include "registry/protocol.hpp"
@@ -44,6 +45,7 @@ struct RegistryPool::Impl {
     RetryPolicy retry;
     HttpEngine engine;
     ManifestCache manifest_cache;
+    HostHealth health;  // per-run circuit breaker, by reference host
 
     std::mutex mutex;
     std::map<std::string, HostState> hosts;                          // by reference host

@@ -31,7 +31,9 @@ std::string token_cache_key(const AuthChallenge& challenge, const std::string& s
 }
 
 RegistryPool::Impl::Impl(const SystemContext& original, RetryPolicy policy)
-    : context(without_pool(original)), retry(policy) {}
+    : context(without_pool(original)), retry(policy) {
+    if (context.debug_log) health.set_log(context.debug_log);
+}
 
 void RegistryPool::Impl::debug(const std::string& line) const {
     if (context.debug_log) context.debug_log(line);

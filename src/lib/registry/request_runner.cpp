@@ -47,7 +47,40 @@ void RequestRunner::wait(std::chrono::milliseconds delay, const std::string& why
         throw FetchError(why + "; giving up: the next retry would pass the --timeout deadline");
     }
     pool_.debug(why + ": retrying in " + std::to_string(delay.count()) + " ms");
-    std::this_thread::sleep_for(delay);
+    // In slices, so that a cancellation (SIGINT in the CLI) ends the wait at once.
+    const auto until = std::chrono::steady_clock::now() + delay;
+    for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
+        throw_if_cancelled(why);
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(50)));
+    }
+    throw_if_cancelled(why);
+}
+
+void RequestRunner::throw_if_cancelled(const std::string& what) const {
+    if (pool_.context.cancel && pool_.context.cancel->load()) throw FetchError(what + ": cancelled");
+}
+
+// One attempt at the registry host, through its circuit breaker: refused at
+// once while the host is down (except for the one probe), and its outcome
+// recorded: any HTTP answer marks the host reachable, a connection failure
+// counts towards marking it down.
+HttpResponse RequestRunner::attempt_at_host(const std::function<HttpResponse()>& attempt, const std::string& what) {
+    throw_if_cancelled(what);
+    std::string refusal;
+    const auto admission = pool_.health.admit(reference_host_, &refusal);
+    if (admission == HostHealth::Admission::refuse) throw FetchError(what + ": " + refusal);
+    try {
+        HttpResponse response = attempt();
+        pool_.health.record_answer(reference_host_);
+        return response;
+    } catch (const TransportError& error) {
+        if (error.connection_failure() || (admission == HostHealth::Admission::probe && !error.cancelled()))
+            pool_.health.record_transport_failure(reference_host_, error.what());
+        throw;
+    } catch (...) {
+        if (admission == HostHealth::Admission::probe) pool_.health.record_transport_failure(reference_host_, what);
+        throw;
+    }
 }
 
 // Retries transport errors, 429 and 5xx up to --retry-times, honouring Retry-After.
@@ -96,7 +129,8 @@ HttpResponse RequestRunner::run(const RegistryRequest& request) {
 }
 
 HttpResponse RequestRunner::run_with_retries(const RegistryRequest& request, const std::optional<std::string>& authorization) {
-    return retrying(pool_, [&] { return exchange(request, authorization); }, request.what,
+    return retrying(pool_, [&] { return attempt_at_host([&] { return exchange(request, authorization); }, request.what); },
+                    request.what,
                     [this](std::chrono::milliseconds delay, const std::string& why) { wait(delay, why); });
 }
 
@@ -142,6 +176,7 @@ HttpResponse RequestRunner::send_once(const std::string& url, const RegistryRequ
     http.follow_redirects = request.follow_redirects;
     http.timeout = std::min(pool_.context.request_timeout, left);
     http.tls = pool_.host(reference_host_).tls;
+    http.cancel = pool_.context.cancel;
     try {
         HttpResponse response = pool_.engine.perform(std::move(http));
         if (!pool_.debugging()) return response;
@@ -226,6 +261,7 @@ BearerToken RequestRunner::fetch_token(const AuthChallenge& challenge, const std
     HttpRequest http;
     http.max_body_bytes = max_token_body_bytes;
     http.tls = pool_.host(reference_host_).tls;
+    http.cancel = pool_.context.cancel;
     if (oauth) {
         add("grant_type", "refresh_token");
         add("refresh_token", credentials->identity_token);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ private:
     BearerToken fetch_token(const AuthChallenge& challenge, const std::optional<config::Credentials>& credentials);
     std::chrono::milliseconds remaining() const;
     void wait(std::chrono::milliseconds delay, const std::string& why);
+    // FetchError "<what>: cancelled" once SystemContext::cancel is set.
+    void throw_if_cancelled(const std::string& what) const;
+    HttpResponse attempt_at_host(const std::function<HttpResponse()>& attempt, const std::string& what);
 
     RegistryPool::Impl& pool_;
     std::string reference_host_;
