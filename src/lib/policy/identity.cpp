@@ -105,25 +105,6 @@ bool matches_policy_value(const SignedIdentity& identity, const DockerReference&
     return intended && signature.name() == intended->name();
 }
 
-// The policy "type" string, for hints (the policy library owns identity_kind_name).
-const char* kind_label(Kind kind) {
-    switch (kind) {
-        case Kind::match_exact:
-            return "matchExact";
-        case Kind::match_repo_digest_or_exact:
-            return "matchRepoDigestOrExact";
-        case Kind::match_repository:
-            return "matchRepository";
-        case Kind::exact_reference:
-            return "exactReference";
-        case Kind::exact_repository:
-            return "exactRepository";
-        case Kind::remap_identity:
-            return "remapIdentity";
-    }
-    return "signedIdentity";
-}
-
 bool is_exact_kind(Kind kind) { return kind == Kind::exact_reference || kind == Kind::exact_repository; }
 
 // Kinds under which a repository-only signature can never match.
@@ -165,7 +146,7 @@ std::string identity_mismatch_hint(const SignedIdentity& identity, const std::op
                                    const std::string& untrusted_signed_reference) {
     if (!is_exact_kind(identity.kind) && !image_reference) {
         return std::string("the image has no docker reference (as with dir: and oci: images), so ") +
-               kind_label(identity.kind) + " can never match it: use exactReference or exactRepository";
+               identity_kind_name(identity.kind) + " can never match it: use exactReference or exactRepository";
     }
     std::optional<DockerReference> signature;
     try {

@@ -1,33 +1,13 @@
 // Per-transport scope validation: c/image's ValidatePolicyConfigurationScope.
 // An invalid scope makes the whole policy invalid; the "" scope is always allowed.
 #include <array>
-#include <vector>
 
+#include "image/local_files.hpp"
 #include "policy/parse_policy.hpp"
 #include "util/digest.hpp"
 
 namespace imgtrust::policy {
 namespace {
-
-// Go's filepath.Clean for an absolute path: no empty, "." or ".." components, no trailing "/".
-std::string clean_absolute_path(std::string_view path) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        std::size_t end = path.find('/', start);
-        if (end == std::string_view::npos) end = path.size();
-        std::string_view part = path.substr(start, end - start);
-        if (part == "..") {
-            if (!parts.empty()) parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        start = end + 1;
-    }
-    std::string cleaned;
-    for (std::string_view part : parts) cleaned += "/" + std::string(part);
-    return cleaned.empty() ? "/" : cleaned;
-}
 
 // dir:, oci:, oci-archive: and sif: "The paths must be absolute", and
 // "The top-level scope "/" is forbidden; use the transport default scope """.
@@ -35,7 +15,7 @@ std::string path_scope_error(std::string_view scope) {
     std::string quoted = quote_json_string(scope);
     if (scope.empty() || scope.front() != '/') return "invalid scope " + quoted + ": must be an absolute path";
     if (scope == "/") return "invalid scope \"/\": use the generic default scope \"\"";
-    std::string cleaned = clean_absolute_path(scope);
+    std::string cleaned = image::clean_path(scope);  // Go's filepath.Clean
     if (cleaned != scope)
         return "invalid scope " + quoted + ": uses non-canonical format, perhaps try " + quote_json_string(cleaned);
     return "";

@@ -5,11 +5,13 @@
 #include <vector>
 
 #include "util/go_quote.hpp"
+#include "util/text.hpp"
 
 namespace imgtrust::reference {
 namespace {
 
 using util::go_quote;
+using util::split;
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_ascii_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
@@ -29,19 +31,6 @@ bool is_domain_component(std::string_view text) {
         }
     }
     return true;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> pieces;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t end = text.find(separator, start);
-        pieces.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-        if (end == std::string_view::npos) {
-            return pieces;
-        }
-        start = end + 1;
-    }
 }
 
 // Why a name (without tag or digest) is not [domain "/"] path-component ["/" path-component]*.

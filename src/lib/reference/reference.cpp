@@ -8,6 +8,7 @@
 #include "reference/grammar.hpp"
 #include "util/digest.hpp"
 #include "util/go_quote.hpp"
+#include "util/text.hpp"
 
 namespace imgtrust {
 namespace {
@@ -56,20 +57,10 @@ bool has_ascii_uppercase(std::string_view text) {
     return false;
 }
 
-std::string ascii_lowercase(std::string_view text) {
-    std::string lower(text);
-    for (char& c : lower) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return lower;
-}
-
 // reference.Parse on an already domain-qualified string.
 DockerReference parse_qualified(std::string_view text) {
     if (const std::string violation = reference::reference_grammar_violation(text); !violation.empty()) {
-        if (reference::reference_grammar_violation(ascii_lowercase(text)).empty()) {
+        if (reference::reference_grammar_violation(util::ascii_lowercase(text)).empty()) {
             throw InvalidReferenceError("repository name must be lowercase");
         }
         throw InvalidReferenceError("invalid reference format: " + violation);

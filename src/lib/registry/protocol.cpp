@@ -13,16 +13,13 @@
 #include "imgtrust/errors.hpp"
 #include "util/bytes.hpp"
 #include "util/digest.hpp"
+#include "util/text.hpp"
 #include "util/untrusted_json.hpp"
 
 namespace imgtrust::registry {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string result(text);
-    std::transform(result.begin(), result.end(), result.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return result;
-}
+using util::ascii_lowercase;
 
 void skip_spaces(std::string_view text, std::size_t& at) {
     while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == ',')) ++at;
@@ -56,7 +53,7 @@ void read_parameters(std::string_view text, std::size_t& at, AuthChallenge& chal
             return;
         }
         ++at;
-        challenge.parameters[lowercase(name)] = read_value(text, at);
+        challenge.parameters[ascii_lowercase(name)] = read_value(text, at);
     }
 }
 
@@ -129,7 +126,7 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::st
 // errcode's text for a code: "MANIFEST_UNKNOWN" -> "manifest unknown".
 std::string describe_code(std::string code) {
     std::replace(code.begin(), code.end(), '_', ' ');
-    return lowercase(code);
+    return ascii_lowercase(code);
 }
 
 }  // namespace
@@ -141,7 +138,7 @@ std::vector<AuthChallenge> parse_www_authenticate(std::string_view header) {
         skip_spaces(header, at);
         if (at >= header.size()) break;
         AuthChallenge challenge;
-        challenge.scheme = lowercase(read_token(header, at));
+        challenge.scheme = ascii_lowercase(read_token(header, at));
         if (challenge.scheme.empty()) {
             ++at;  // a stray '=' or similar: skip it
             continue;
@@ -244,7 +241,7 @@ std::string simplify_content_type(const std::string& value) {
     std::string simplified = value.substr(0, value.find(';'));
     const auto last = simplified.find_last_not_of(" \t");
     simplified = last == std::string::npos ? "" : simplified.substr(0, last + 1);
-    return lowercase(simplified.substr(std::min(simplified.size(), simplified.find_first_not_of(" \t"))));
+    return ascii_lowercase(simplified.substr(std::min(simplified.size(), simplified.find_first_not_of(" \t"))));
 }
 
 std::string percent_encode(std::string_view text) {

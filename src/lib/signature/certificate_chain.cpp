@@ -14,6 +14,7 @@
 
 #include "signature/certificate.hpp"
 #include "signature/rejection.hpp"
+#include "util/text.hpp"
 
 namespace imgtrust::signature {
 namespace {
@@ -133,30 +134,13 @@ void verify_certificate_chain(const Certificate& leaf, const std::vector<Certifi
 
 namespace {
 
-std::string lower_ascii(std::string text) {
-    for (char& c : text)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return text;
-}
-
-std::vector<std::string> split_labels(std::string_view host) {
-    std::vector<std::string> labels;
-    std::size_t start = 0;
-    for (;;) {
-        std::size_t dot = host.find('.', start);
-        labels.emplace_back(host.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-        if (dot == std::string_view::npos) return labels;
-        start = dot + 1;
-    }
-}
-
 // Go's validHostname (isPattern allows a leading "*" label).
 bool valid_hostname(std::string host, bool is_pattern) {
     if (!is_pattern && !host.empty() && host.back() == '.') host.pop_back();
     if (host.empty() || host == "*") return false;
-    auto labels = split_labels(host);
+    auto labels = util::split(host, '.');
     for (std::size_t i = 0; i < labels.size(); ++i) {
-        const std::string& label = labels[i];
+        const std::string_view label = labels[i];
         if (label.empty()) return false;
         if (is_pattern && i == 0 && label == "*") continue;
         for (std::size_t j = 0; j < label.size(); ++j) {
@@ -169,11 +153,11 @@ bool valid_hostname(std::string host, bool is_pattern) {
 }
 
 bool match_hostnames(std::string pattern, std::string host) {
-    pattern = lower_ascii(pattern);
+    pattern = util::ascii_lowercase(pattern);
     if (!pattern.empty() && pattern.back() == '.') pattern.pop_back();
     if (!host.empty() && host.back() == '.') host.pop_back();
     if (pattern.empty() || host.empty()) return false;
-    auto pattern_labels = split_labels(pattern), host_labels = split_labels(host);
+    auto pattern_labels = util::split(pattern, '.'), host_labels = util::split(host, '.');
     if (pattern_labels.size() != host_labels.size()) return false;
     for (std::size_t i = 0; i < pattern_labels.size(); ++i) {
         if (i == 0 && pattern_labels[i] == "*") continue;
@@ -211,13 +195,13 @@ std::string hostname_mismatch(const Certificate& certificate, const std::string&
         if (addresses.empty()) return "x509: cannot validate certificate for " + ip_candidate + " because it doesn't contain any IP SANs";
         return "x509: certificate is valid for " + joined(addresses) + ", not " + ip_candidate;
     }
-    std::string candidate = lower_ascii(hostname);
+    std::string candidate = util::ascii_lowercase(hostname);
     bool valid_candidate = valid_hostname(candidate, false);
     auto names = certificate.dns_names();
     for (const auto& name : names) {
         if (valid_candidate && valid_hostname(name, true)) {
             if (match_hostnames(name, candidate)) return {};
-        } else if (!candidate.empty() && candidate != "." && lower_ascii(name) == candidate) {
+        } else if (!candidate.empty() && candidate != "." && util::ascii_lowercase(name) == candidate) {
             return {};
         }
     }

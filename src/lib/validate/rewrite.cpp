@@ -3,22 +3,12 @@
 #include <vector>
 
 #include "imgtrust/errors.hpp"
+#include "util/text.hpp"
 
 namespace imgtrust::validate {
 namespace {
 
 constexpr std::string_view docker_prefix = "docker://";
-
-std::vector<std::string> split_on_slash(const std::string& text) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        std::size_t slash = text.find('/', start);
-        parts.push_back(text.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-        if (slash == std::string::npos) return parts;
-        start = slash + 1;
-    }
-}
 
 std::string join_with_slash(const std::vector<std::string>& parts) {
     std::string joined;
@@ -40,7 +30,8 @@ std::string rewrite_reference_text(const std::string& reference_text, const Refe
     std::string text = reference_text;
     if (text.rfind(docker_prefix, 0) == 0) text.erase(0, docker_prefix.size());
     if (overrides.registry.empty() && overrides.project.empty()) return text;
-    std::vector<std::string> parts = split_on_slash(text);
+    const std::vector<std::string_view> pieces = util::split(text, '/');
+    std::vector<std::string> parts(pieces.begin(), pieces.end());
     const bool had_registry = names_registry(parts);
     if (!overrides.registry.empty()) {
         if (had_registry) parts.front() = overrides.registry;
