@@ -135,9 +135,12 @@ def replay_one(binary, path, env):
                             text=True, errors='replace', check=False, timeout=120)
     if result.returncode == 0:
         return ''
-    reports = [line for line in result.stdout.splitlines()
-               if 'ERROR:' in line or 'runtime error' in line or 'SUMMARY' in line]
-    return f'exit {result.returncode}: ' + (reports[0].strip() if reports else result.stdout.strip()[-300:])
+    lines = result.stdout.splitlines()
+    for marker in ('runtime error', 'Sanitizer:', 'terminate called', 'what():', 'write_json', 'ERROR:'):
+        reports = [line.strip() for line in lines if marker in line]
+        if reports:
+            return f'exit {result.returncode}: {reports[0]}'
+    return f'exit {result.returncode}: {result.stdout.strip()[-300:]}'
 
 
 def replay_all(build, names, env):
