@@ -3,32 +3,12 @@
 #include <cstdint>
 #include <optional>
 
+#include "util/text.hpp"
+
 namespace imgtrust::util {
 namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
-
-struct Rune {
-    char32_t value;
-    std::size_t length;
-};
-
-// One UTF-8 sequence as Go's utf8.DecodeRuneInString accepts it (shortest
-// form, no surrogates, at most U+10FFFF); nullopt where Go sees RuneError.
-std::optional<Rune> decode_rune(std::string_view text) {
-    const auto lead = static_cast<unsigned char>(text[0]);
-    std::size_t length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-    if (lead < 0xc2 || lead > 0xf4 || text.size() < length) return std::nullopt;
-    char32_t value = lead & (0x7f >> length);
-    for (std::size_t i = 1; i < length; ++i) {
-        const auto next = static_cast<unsigned char>(text[i]);
-        if ((next & 0xc0) != 0x80) return std::nullopt;
-        value = (value << 6) | (next & 0x3f);
-    }
-    const char32_t minimum = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-    if (value < minimum || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return std::nullopt;
-    return Rune{value, length};
-}
 
 // The non-ASCII runes that unicode.IsPrint rejects, by category: Cc (C1),
 // Zs other than U+0020, Zl, Zp, Cf and Co.
@@ -79,7 +59,7 @@ std::string go_quote(std::string_view text) {
             append_ascii(out, text[i++]);
             continue;
         }
-        const std::optional<Rune> rune = decode_rune(text.substr(i));
+        const std::optional<Utf8Rune> rune = decode_utf8_rune(text.substr(i));
         if (!rune) {
             out += "\\x";
             append_hex(out, static_cast<unsigned char>(text[i++]), 2);

@@ -1,83 +1,88 @@
-// JSON and YAML report writers: the same document, two syntaxes.
-#include <cstdio>
+// JSON and YAML report writers: the same document, two syntaxes. The layout
+// (keys, order, line breaks, indentation) is docs/validate-report.md's and is
+// written here, record by record, so that a long run streams; every string
+// value is quoted by RapidJSON's Writer (JSON) or yaml-cpp's Emitter (YAML).
+// WARNING: docs/validate-report.md promises this format; keep them in sync.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <yaml-cpp/yaml.h>
 
 #include "imgtrust/errors.hpp"
+#include "util/text.hpp"
 #include "validate/report_writer.hpp"
 
 namespace imgtrust::validate {
 namespace {
 
-// Length of a valid UTF-8 sequence starting at text[i], or 0.
-std::size_t utf8_sequence_length(const std::string& text, std::size_t i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = byte >= 0xF0 && byte <= 0xF4 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC2 && byte < 0xE0 ? 2 : 0;
-    if (length == 0 || i + length > text.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k)
-        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
-    return length;
+// Printable ASCII other than the quote and the backslash: both syntaxes take it as is.
+bool needs_no_escape(const std::string& text) {
+    for (char c : text)
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+    return true;
 }
 
-// Printable ASCII that JSON takes as is (everything but the quote and the backslash).
-bool is_plain_json_char(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+// yaml-cpp 0.7's Emitter writes DEL and U+2028/U+2029 raw, but YAML forbids
+// DEL in a document and reads the other two as line breaks (folding them into
+// a space): escape them in the emitted scalar, where they can only be content.
+std::string escape_what_yaml_cpp_leaves_raw(const std::string& scalar) {
+    std::string out;
+    out.reserve(scalar.size());
+    for (std::size_t i = 0; i < scalar.size(); ++i) {
+        if (scalar[i] == '\x7f') {
+            out += "\\x7f";
+        } else if (scalar.compare(i, 2, "\xE2\x80") == 0 && i + 2 < scalar.size() &&
+                   (scalar[i + 2] == '\xA8' || scalar[i + 2] == '\xA9')) {
+            out += scalar[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+            i += 2;
+        } else {
+            out += scalar[i];
+        }
+    }
+    return out;
+}
+
+// The double-quoted YAML scalar for text, written by yaml-cpp's Emitter
+// (invalid UTF-8 replaced by U+FFFD first).
+std::string yaml_quote(const std::string& text) {
+    if (needs_no_escape(text)) return '"' + text + '"';
+    YAML::Emitter emitter;
+    emitter << YAML::DoubleQuoted << util::with_invalid_utf8_replaced(text);
+    return escape_what_yaml_cpp_leaves_raw(emitter.c_str());
+}
 
 }  // namespace
 
 std::string json_quote(const std::string& text) {
-    std::string out;
-    out.reserve(text.size() + 2);
-    out += '"';
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (is_plain_json_char(c)) {  // the usual case: copy the whole run at once
-            std::size_t end = i + 1;
-            while (end < text.size() && is_plain_json_char(static_cast<unsigned char>(text[end]))) ++end;
-            out.append(text, i, end - i);
-            i = end;
-            continue;
-        }
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c < 0x20 || c == 0x7F) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-            out += escaped;
-        } else if (std::size_t length = utf8_sequence_length(text, i)) {
-            out.append(text, i, length);
-            i += length;
-            continue;
-        } else {
-            out += "\\ufffd";
-        }
-        ++i;
-    }
-    out += '"';
-    return out;
+    if (needs_no_escape(text)) return '"' + text + '"';  // the usual case, and the same bytes the Writer would write
+    const std::string valid = util::with_invalid_utf8_replaced(text);
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
+    return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 namespace {
 
-std::string quoted_list(const std::vector<std::string>& values) {
+// json_quote or yaml_quote: the inline lists and maps below read the same in both syntaxes.
+using Quote = std::string (*)(const std::string&);
+
+std::string quoted_list(const std::vector<std::string>& values, Quote quote) {
     std::string out = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + json_quote(values[i]);
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + quote(values[i]);
     return out + "]";
 }
 
-std::string platform_json(const ManifestCheck& check) {
+std::string platform_inline(const ManifestCheck& check, Quote quote) {
     if (!check.has_platform) return "null";
-    return "{\"os\": " + json_quote(check.platform.os) + ", \"architecture\": " + json_quote(check.platform.architecture) +
-           ", \"variant\": " + json_quote(check.platform.variant) + "}";
+    return "{\"os\": " + quote(check.platform.os) + ", \"architecture\": " + quote(check.platform.architecture) +
+           ", \"variant\": " + quote(check.platform.variant) + "}";
 }
 
-std::string counts_inline(const std::map<std::string, std::size_t>& counts) {
+std::string counts_inline(const std::map<std::string, std::size_t>& counts, Quote quote) {
     std::string out = "{";
     bool first = true;
     for (const auto& [name, count] : counts) {
-        out += (first ? "" : ", ") + json_quote(name) + ": " + std::to_string(count);
+        out += (first ? "" : ", ") + quote(name) + ": " + std::to_string(count);
         first = false;
     }
     return out + "}";
@@ -90,8 +95,8 @@ public:
     void begin(const ReportHeader& header) override {
         out_ << "{\n  \"schemaVersion\": 1,\n  \"tool\": \"imgtrust validate\",\n"
              << "  \"policy\": " << json_quote(header.policy) << ",\n"
-             << "  \"filter\": {\"architectures\": " << quoted_list(header.architectures)
-             << ", \"oses\": " << quoted_list(header.oses)
+             << "  \"filter\": {\"architectures\": " << quoted_list(header.architectures, json_quote)
+             << ", \"oses\": " << quoted_list(header.oses, json_quote)
              << ", \"validateManifestIndex\": " << (header.validate_manifest_index ? "true" : "false") << "},\n"
              << "  \"overrides\": {\"registry\": " << json_quote(header.registry_override)
              << ", \"project\": " << json_quote(header.project_override) << "},\n"
@@ -115,8 +120,8 @@ public:
     void end(const ReportSummary& summary) override {
         out_ << (first_ ? "],\n" : "\n  ],\n") << "  \"summary\": {\"images\": " << summary.images
              << ", \"passed\": " << summary.passed << ", \"failed\": " << summary.failed
-             << ", \"imageStatuses\": " << counts_inline(summary.image_statuses)
-             << ", \"manifestStatuses\": " << counts_inline(summary.manifest_statuses) << "}\n}\n";
+             << ", \"imageStatuses\": " << counts_inline(summary.image_statuses, json_quote)
+             << ", \"manifestStatuses\": " << counts_inline(summary.manifest_statuses, json_quote) << "}\n}\n";
         out_.flush();
     }
 
@@ -124,14 +129,14 @@ private:
     void write_manifest(const ManifestCheck& check, bool first) {
         out_ << (first ? "\n" : ",\n") << "        {\"kind\": " << json_quote(kind_name(check.kind))
              << ", \"digest\": " << json_quote(check.digest) << ", \"mediaType\": " << json_quote(check.media_type)
-             << ",\n         \"platform\": " << platform_json(check) << ", \"status\": " << json_quote(status_name(check.status))
+             << ",\n         \"platform\": " << platform_inline(check, json_quote) << ", \"status\": " << json_quote(status_name(check.status))
              << ",\n         \"signedIdentity\": " << json_quote(check.signer.signed_identity)
              << ", \"keyFingerprint\": " << json_quote(check.signer.key_fingerprint)
              << ",\n         \"certificateSubject\": " << json_quote(check.signer.certificate_subject)
              << ", \"certificateIssuer\": " << json_quote(check.signer.certificate_issuer)
-             << ",\n         \"certificateSans\": " << quoted_list(check.signer.certificate_sans)
+             << ",\n         \"certificateSans\": " << quoted_list(check.signer.certificate_sans, json_quote)
              << ", \"certificateOidcIssuer\": " << json_quote(check.signer.certificate_oidc_issuer)
-             << ",\n         \"reasons\": " << quoted_list(check.reasons) << "}";
+             << ",\n         \"reasons\": " << quoted_list(check.reasons, json_quote) << "}";
     }
 
     std::ostream& out_;
@@ -144,38 +149,38 @@ public:
 
     void begin(const ReportHeader& header) override {
         out_ << "schemaVersion: 1\ntool: \"imgtrust validate\"\n"
-             << "policy: " << json_quote(header.policy) << "\n"
-             << "filter:\n  architectures: " << quoted_list(header.architectures)
-             << "\n  oses: " << quoted_list(header.oses)
+             << "policy: " << yaml_quote(header.policy) << "\n"
+             << "filter:\n  architectures: " << quoted_list(header.architectures, yaml_quote)
+             << "\n  oses: " << quoted_list(header.oses, yaml_quote)
              << "\n  validateManifestIndex: " << (header.validate_manifest_index ? "true" : "false") << "\n"
-             << "overrides:\n  registry: " << json_quote(header.registry_override)
-             << "\n  project: " << json_quote(header.project_override) << "\nresults:";
+             << "overrides:\n  registry: " << yaml_quote(header.registry_override)
+             << "\n  project: " << yaml_quote(header.project_override) << "\nresults:";
     }
 
     void write(const ImageReport& report) override {
-        out_ << "\n  - line: " << report.line_number << "\n    input: " << json_quote(report.input_line)
-             << "\n    reference: " << json_quote(report.reference) << "\n    passed: " << (report.passed ? "true" : "false")
-             << "\n    status: " << json_quote(status_name(report.status)) << "\n    error: " << json_quote(report.error)
+        out_ << "\n  - line: " << report.line_number << "\n    input: " << yaml_quote(report.input_line)
+             << "\n    reference: " << yaml_quote(report.reference) << "\n    passed: " << (report.passed ? "true" : "false")
+             << "\n    status: " << yaml_quote(status_name(report.status)) << "\n    error: " << yaml_quote(report.error)
              << "\n    manifests:" << (report.manifests.empty() ? " []" : "");
         for (const auto& check : report.manifests) {
-            out_ << "\n      - kind: " << json_quote(kind_name(check.kind)) << "\n        digest: " << json_quote(check.digest)
-                 << "\n        mediaType: " << json_quote(check.media_type) << "\n        platform: " << platform_json(check)
-                 << "\n        status: " << json_quote(status_name(check.status))
-                 << "\n        signedIdentity: " << json_quote(check.signer.signed_identity)
-                 << "\n        keyFingerprint: " << json_quote(check.signer.key_fingerprint)
-                 << "\n        certificateSubject: " << json_quote(check.signer.certificate_subject)
-                 << "\n        certificateIssuer: " << json_quote(check.signer.certificate_issuer)
-                 << "\n        certificateSans: " << quoted_list(check.signer.certificate_sans)
-                 << "\n        certificateOidcIssuer: " << json_quote(check.signer.certificate_oidc_issuer)
-                 << "\n        reasons: " << quoted_list(check.reasons);
+            out_ << "\n      - kind: " << yaml_quote(kind_name(check.kind)) << "\n        digest: " << yaml_quote(check.digest)
+                 << "\n        mediaType: " << yaml_quote(check.media_type) << "\n        platform: " << platform_inline(check, yaml_quote)
+                 << "\n        status: " << yaml_quote(status_name(check.status))
+                 << "\n        signedIdentity: " << yaml_quote(check.signer.signed_identity)
+                 << "\n        keyFingerprint: " << yaml_quote(check.signer.key_fingerprint)
+                 << "\n        certificateSubject: " << yaml_quote(check.signer.certificate_subject)
+                 << "\n        certificateIssuer: " << yaml_quote(check.signer.certificate_issuer)
+                 << "\n        certificateSans: " << quoted_list(check.signer.certificate_sans, yaml_quote)
+                 << "\n        certificateOidcIssuer: " << yaml_quote(check.signer.certificate_oidc_issuer)
+                 << "\n        reasons: " << quoted_list(check.reasons, yaml_quote);
         }
         any_ = true;
     }
 
     void end(const ReportSummary& summary) override {
         out_ << (any_ ? "\n" : " []\n") << "summary:\n  images: " << summary.images << "\n  passed: " << summary.passed
-             << "\n  failed: " << summary.failed << "\n  imageStatuses: " << counts_inline(summary.image_statuses)
-             << "\n  manifestStatuses: " << counts_inline(summary.manifest_statuses) << "\n";
+             << "\n  failed: " << summary.failed << "\n  imageStatuses: " << counts_inline(summary.image_statuses, yaml_quote)
+             << "\n  manifestStatuses: " << counts_inline(summary.manifest_statuses, yaml_quote) << "\n";
         out_.flush();
     }
 

@@ -46,8 +46,8 @@ public:
 // format: "json", "yaml" or "csv". Throws ConfigError for anything else.
 std::unique_ptr<ReportWriter> make_report_writer(const std::string& format, std::ostream& out);
 
-// A JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD.
-// YAML double-quoted scalars accept the same text.
+// A JSON string literal (quotes included), written by RapidJSON's Writer;
+// invalid UTF-8 becomes U+FFFD. (The YAML report quotes with yaml-cpp's Emitter.)
 std::string json_quote(const std::string& text);
 
 }  // namespace imgtrust::validate

@@ -174,3 +174,19 @@ TEST_CASE("report formats: unknown is a configuration error") {
     CHECK_THROWS_AS(make_report_writer("xml", out), ConfigError);
     CHECK(json_quote("a\tb\x01") == "\"a\\tb\\u0001\"");
 }
+
+TEST_CASE("report formats: odd characters in a list line read back the same from JSON and YAML") {
+    ImageReport odd = invalid_line_report();
+    odd.input_line = std::string("ctl \x01\x7f\b\f\r\t\n\"\\ caf\xc3\xa9 bad\xff end \xe2\x80\xa8 \xef\xbb\xbf \xc2\x85.");
+    const std::string expected = "ctl \x01\x7f\b\f\r\t\n\"\\ caf\xc3\xa9 bad\xef\xbf\xbd end \xe2\x80\xa8 \xef\xbb\xbf \xc2\x85.";
+
+    rapidjson::Document json;
+    json.Parse(render("json", {odd}).c_str());
+    REQUIRE_FALSE(json.HasParseError());
+    CHECK(json["results"][0]["input"].GetString() == expected);
+
+    const std::string yaml_text = render("yaml", {odd});
+    CHECK(yaml_text.find('\x7f') == std::string::npos);           // YAML forbids a raw DEL
+    CHECK(yaml_text.find("\xe2\x80\xa8") == std::string::npos);  // and folds a raw U+2028
+    CHECK(YAML::Load(yaml_text)["results"][0]["input"].as<std::string>() == expected);
+}
