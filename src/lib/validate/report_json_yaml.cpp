@@ -121,7 +121,10 @@ public:
         out_ << (first_ ? "],\n" : "\n  ],\n") << "  \"summary\": {\"images\": " << summary.images
              << ", \"passed\": " << summary.passed << ", \"failed\": " << summary.failed
              << ", \"imageStatuses\": " << counts_inline(summary.image_statuses, json_quote)
-             << ", \"manifestStatuses\": " << counts_inline(summary.manifest_statuses, json_quote) << "}\n}\n";
+             << ", \"manifestStatuses\": " << counts_inline(summary.manifest_statuses, json_quote) << "},\n"
+             << "  \"complete\": " << (summary.interrupted_by.empty() ? "true" : "false");
+        if (!summary.interrupted_by.empty()) out_ << ",\n  \"interruptedBy\": " << json_quote(summary.interrupted_by);
+        out_ << "\n}\n";
         out_.flush();
     }
 
@@ -180,7 +183,9 @@ public:
     void end(const ReportSummary& summary) override {
         out_ << (any_ ? "\n" : " []\n") << "summary:\n  images: " << summary.images << "\n  passed: " << summary.passed
              << "\n  failed: " << summary.failed << "\n  imageStatuses: " << counts_inline(summary.image_statuses, yaml_quote)
-             << "\n  manifestStatuses: " << counts_inline(summary.manifest_statuses, yaml_quote) << "\n";
+             << "\n  manifestStatuses: " << counts_inline(summary.manifest_statuses, yaml_quote) << "\n"
+             << "complete: " << (summary.interrupted_by.empty() ? "true" : "false") << "\n";
+        if (!summary.interrupted_by.empty()) out_ << "interruptedBy: " << yaml_quote(summary.interrupted_by) << "\n";
         out_.flush();
     }
 

@@ -147,6 +147,38 @@ def check_interrupt(world, imgtrust, scratch, signal_number, name):
     return checks.problems
 
 
+def check_verify_interrupted(world, imgtrust, scratch, _unused):
+    """verify with many images: SIGINT keeps the JSON document whole, exit 130."""
+    directory = os.path.join(scratch, "verify")
+    os.makedirs(directory, exist_ok=True)
+    policy = os.path.join(directory, "policy.json")
+    with open(policy, "w") as out:
+        json.dump({"default": [{"type": "sigstoreSigned", "keyPath": PUB}]}, out)
+    registries_d = os.path.join(directory, "registries.d")
+    publish.write_registries_d(registries_d, {world.host: {"use-sigstore-attachments": True}})
+    images = ["docker://" + line for line in world.lines(3000)]
+    process = subprocess.Popen([imgtrust, "verify", "--output", "json", "--policy", policy, "--registries.d", registries_d,
+                                "--tls-verify=false"] + images, cwd=directory, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    checks = Checks()
+    checks.equal("exit code", process.returncode, 130)
+    document = json.loads(stdout)
+    checks.equal("complete", document.get("complete"), False)
+    checks.equal("interruptedBy", document.get("interruptedBy"), "SIGINT")
+    entries = document["images"]
+    checks.equal("one entry per image", [e["image"] for e in entries], images)
+    kinds = [e.get("error", {}).get("kind") for e in entries]
+    checks.true("some images checked and some not", 0 < kinds.count("not-checked") < len(images))
+    for entry, kind in zip(entries, kinds):
+        if kind is None:
+            checks.equal("verdict of " + entry["image"], entry["allowed"], expected_status(entry["image"]) == "verified")
+    checks.true("stderr says it was interrupted: %r" % stderr[-200:], "Interrupted by SIGINT" in stderr)
+    return checks.problems
+
+
 def check_registry_killed(world, imgtrust, scratch, _unused):
     directory = os.path.join(scratch, "killed")
     lines = world.lines(LIST_LINES)
@@ -225,6 +257,7 @@ def main():
     cases = [
         ("sigint-keeps-results", check_interrupt, signal.SIGINT),
         ("sigterm-keeps-results", check_interrupt, signal.SIGTERM),
+        ("verify-sigint-keeps-json", check_verify_interrupted, None),
         ("two-registries-one-dead", check_one_of_two_dead, workdir),
         ("registry-restarted-during-run", check_restart_during_run, None),
         ("registry-killed-fails-fast", check_registry_killed, None),
