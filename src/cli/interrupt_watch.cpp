@@ -51,6 +51,11 @@ InterruptWatch::~InterruptWatch() {
     pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
+void InterruptWatch::remove_on_forced_exit(const std::string& path) {
+    std::lock_guard lock(paths_mutex_);
+    forced_exit_paths_.push_back(path);
+}
+
 std::string InterruptWatch::signal_name() const {
     switch (signal_number()) {
         case SIGINT: return "SIGINT";
@@ -67,7 +72,11 @@ void InterruptWatch::watch() {
         const int signal = sigtimedwait(&set, nullptr, &poll_interval);
         if (signal < 0) continue;  // timeout or EINTR: look at finished_ again
         if (stop_requested_) {
-            write_stderr("Interrupted again: exiting without writing the report\n");
+            {
+                std::lock_guard lock(paths_mutex_);
+                for (const auto& path : forced_exit_paths_) ::unlink(path.c_str());
+            }
+            write_stderr("Interrupted again: exiting without writing the report (any previous report is kept)\n");
             ::_exit(128 + signal);
         }
         signal_number_ = signal;

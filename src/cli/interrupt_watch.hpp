@@ -12,7 +12,9 @@
 #include <csignal>
 #include <functional>
 #include <string>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace imgtrust::cli {
 
@@ -28,6 +30,9 @@ public:
     int signal_number() const { return signal_number_.load(); }
     std::string signal_name() const;  // "SIGINT", "SIGTERM", or "" before any signal
     int exit_code() const { return 128 + signal_number(); }  // 130 for SIGINT, 143 for SIGTERM
+    // Files to remove if a second signal ends the process at once (staged
+    // outputs that would otherwise be left behind half-written).
+    void remove_on_forced_exit(const std::string& path);
 
 private:
     void watch();
@@ -37,6 +42,8 @@ private:
     std::atomic<bool> stop_requested_{false};
     std::atomic<int> signal_number_{0};
     std::atomic<bool> finished_{false};
+    std::mutex paths_mutex_;
+    std::vector<std::string> forced_exit_paths_;
     std::thread watcher_;
 };
 

@@ -59,6 +59,7 @@ public:
         if (!committed_) std::remove(staging_.c_str());
     }
     std::ostream& stream() { return out_; }
+    const std::string& staging_path() const { return staging_; }
     void commit() {
         out_.close();
         if (!out_ || std::rename(staging_.c_str(), path_.c_str()) != 0) throw ConfigError("cannot write " + path_);
@@ -229,6 +230,8 @@ int run_validate(const ValidateOptions& options) {
 
     StagedOutput failed(options.failed_file);
     StagedOutput report(report_file);
+    interrupts.remove_on_forced_exit(failed.staging_path());
+    interrupts.remove_on_forced_exit(report.staging_path());
     auto writer = validate::make_report_writer(options.format, report.stream());
     writer->begin(report_header(options, policy));
     ListOutcome outcome = check_list(list, options.jobs, validators, {progress, *writer, failed.stream(), interrupts});

@@ -147,6 +147,30 @@ def check_interrupt(world, imgtrust, scratch, signal_number, name):
     return checks.problems
 
 
+def check_second_signal(world, imgtrust, scratch, _unused):
+    """A second SIGINT exits at once: the previous report stays, no staged file is left."""
+    directory = os.path.join(scratch, "second-signal")
+    write_list(directory, world.lines(3))
+    run(imgtrust, directory)
+    with open(os.path.join(directory, "report.json")) as handle:
+        previous = handle.read()
+    write_list(directory, world.lines(200000))  # long enough that the first signal's wind-down is still running
+    process = subprocess.Popen(command(imgtrust, extra=["-j", "2"]), cwd=directory, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    checks = Checks()
+    checks.equal("exit code", process.returncode, 130)
+    with open(os.path.join(directory, "report.json")) as handle:
+        checks.true("the previous report is kept", handle.read() == previous)
+    leftovers = [n for n in os.listdir(directory) if ".tmp-" in n]
+    checks.equal("staged files left", leftovers, [])
+    return checks.problems
+
+
 def check_verify_interrupted(world, imgtrust, scratch, _unused):
     """verify with many images: SIGINT keeps the JSON document whole, exit 130."""
     directory = os.path.join(scratch, "verify")
@@ -258,6 +282,7 @@ def main():
         ("sigint-keeps-results", check_interrupt, signal.SIGINT),
         ("sigterm-keeps-results", check_interrupt, signal.SIGTERM),
         ("verify-sigint-keeps-json", check_verify_interrupted, None),
+        ("second-signal-exits-at-once", check_second_signal, None),
         ("two-registries-one-dead", check_one_of_two_dead, workdir),
         ("registry-restarted-during-run", check_restart_during_run, None),
         ("registry-killed-fails-fast", check_registry_killed, None),
