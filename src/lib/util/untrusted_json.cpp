@@ -54,6 +54,32 @@ NumberResult store_number(rapidjson::Document& document, std::string_view text) 
     return NumberResult::ok;
 }
 
+// RapidJSON decodes the escape of a lone low surrogate ("\ude00"; it refuses a
+// lone high one) into the three bytes ED B8 80, which are not UTF-8. Go's
+// encoding/json turns any lone surrogate into U+FFFD; so do we, for both.
+// (ED A0..BF is only ever a surrogate: valid UTF-8 never starts a sequence so.)
+bool holds_encoded_surrogate(std::string_view text) {
+    for (std::size_t at = text.find('\xED'); at != std::string_view::npos; at = text.find('\xED', at + 1))
+        if (at + 1 < text.size() && (static_cast<unsigned char>(text[at + 1]) & 0xE0) == 0xA0) return true;
+    return false;
+}
+
+std::string with_surrogates_replaced(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool surrogate = text[i] == '\xED' && i + 2 < text.size() &&
+                               (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0;
+        if (surrogate) {
+            out += "\xEF\xBF\xBD";
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
 // Forwards RapidJSON's SAX events to the Document, counting depth and
 // converting numbers. Returning false stops the (iterative) parse.
 class BoundedBuilder {
@@ -72,8 +98,16 @@ public:
         stop_ = JsonErrorKind::number_too_big;
         return false;
     }
-    bool String(const char* text, rapidjson::SizeType length, bool copy) { return document_.String(text, length, copy); }
-    bool Key(const char* text, rapidjson::SizeType length, bool copy) { return document_.Key(text, length, copy); }
+    bool String(const char* text, rapidjson::SizeType length, bool copy) {
+        if (!holds_encoded_surrogate(std::string_view(text, length))) return document_.String(text, length, copy);
+        const std::string fixed = with_surrogates_replaced(std::string_view(text, length));
+        return document_.String(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), true);
+    }
+    bool Key(const char* text, rapidjson::SizeType length, bool copy) {
+        if (!holds_encoded_surrogate(std::string_view(text, length))) return document_.Key(text, length, copy);
+        const std::string fixed = with_surrogates_replaced(std::string_view(text, length));
+        return document_.Key(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), true);
+    }
     bool StartObject() { return enter() && document_.StartObject(); }
     bool EndObject(rapidjson::SizeType members) { return leave() && document_.EndObject(members); }
     bool StartArray() { return enter() && document_.StartArray(); }

@@ -94,6 +94,21 @@ TEST_CASE("numbers are converted without RapidJSON's full-precision path") {
     CHECK(error_kind("1.") == JsonErrorKind::syntax);
 }
 
+TEST_CASE("a lone surrogate escape becomes U+FFFD, as in Go (fuzz finding 2026-12-05)") {
+    imgtrust::util::JsonOptions utf8;
+    utf8.encoding = imgtrust::util::JsonEncodingCheck::validate_utf8;
+    for (const auto& options : {JsonOptions{}, utf8}) {
+        rapidjson::Document document;
+        REQUIRE_FALSE(parse_untrusted_json(R"({"a\ude00b":"x\udfffy","ok":"\ud83d\ude00"})", document, options));
+        CHECK(document.HasMember("a\xEF\xBF\xBD" "b"));
+        CHECK(std::string(document["a\xEF\xBF\xBD" "b"].GetString()) == "x\xEF\xBF\xBDy");
+        CHECK(std::string(document["ok"].GetString()) == "\xF0\x9F\x98\x80");  // a valid pair is kept
+        rapidjson::Document again;
+        CHECK_FALSE(parse_untrusted_json(imgtrust::util::write_json(document), again, options));
+    }
+    CHECK(error_kind(R"("\ud83d")") == JsonErrorKind::syntax);  // RapidJSON refuses a lone high surrogate
+}
+
 TEST_CASE("trailing data, byte order marks and broken syntax") {
     CHECK(error_kind("{} x") == JsonErrorKind::syntax);
     JsonOptions first_value;
