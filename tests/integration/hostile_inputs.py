@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Hostile local inputs (issue 13): documents built to crash a recursive JSON
 parser or to hit undefined behaviour in number parsing, fed to `imgtrust verify`
-through dir: signatures, Rekor SETs, sigstore payloads and auth.json. Each must
+through dir: signatures, Rekor SETs, sigstore payloads and auth.json, and the
+same signatures served as sigstore attachments by a real docker-registry on
+127.0.0.1 (stopped by its PID). Each must
 end in a clear error or a normal verdict with the reason on stderr; never a
 signal, never a hang.
 
@@ -11,6 +13,7 @@ payloads are signed here by the independent fixture writer
 
 Usage: hostile_inputs.py --imgtrust BIN --fixtures tests/fixtures
 """
+import base64
 import http.server
 import json
 import os
@@ -21,8 +24,12 @@ import threading
 import suite_common as common
 from suite_common import APP_V1, exact_reference, policy, sigstore_signed
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "tools"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "fixtures", "tools"))
+sys.path.insert(0, os.path.join(HERE, "registry"))
 import cosign_fixture  # noqa: E402
+import harness  # noqa: E402
+import publish  # noqa: E402
 
 BUNDLE = "dev.sigstore.cosign/bundle"
 TOO_DEEP = "nested more than 512 levels deep"
@@ -147,15 +154,80 @@ def auth_file_cases(w, port):
     return [("auth-json-1e6-levels", lambda: expect(result(), 2, TOO_DEEP))]
 
 
+class RegistryAttachments:
+    """The same hostile signatures served by a real docker-registry as sigstore
+    attachments (sha256-<hex>.sig), read with use-sigstore-attachments."""
+
+    def __init__(self, w):
+        self.w = w
+        self.registry = harness.Registry(w.dir, "plain")
+        harness.wait_registry_ready(self.registry)
+        self.registries_d = publish.write_registries_d(os.path.join(w.dir, "registries.d"),
+                                                       {self.registry.host: {"use-sigstore-attachments": True}})
+        self.unsigned = "dir:" + os.path.join(w.fixtures, "images", "unsigned")
+
+    def image(self, name, signature):
+        """Pushes the unsigned image as <name>:v1 with one attachment; returns its docker:// reference."""
+        reference = "%s/hostile/%s:v1" % (self.registry.host, name)
+        publish.skopeo_copy(self.unsigned, "docker://" + reference, registry=self.registry)
+        digest, _ = publish.manifest_digest(self.registry, "hostile/" + name, "v1")
+        publish.push_sigstore(self.registry, "hostile/" + name, digest, [signature(reference, digest)])
+        return "docker://" + reference
+
+    def signed(self, payload_of):
+        def make(reference, digest):
+            payload = payload_of(reference, digest)
+            raw = cosign_fixture.sign(payload, os.path.join(self.w.fixtures, "keys", "ecdsa-p256.key"))
+            return publish.sigstore_push.Signature(payload, base64.b64encode(raw).decode())
+        return make
+
+    def with_set(self, set_text):
+        """fulcio-valid's signature layer (payload, certificate, chain) with set_text as its Rekor SET."""
+        with open(os.path.join(self.w.keyless, "images", "fulcio-valid", "signature-1"), "rb") as f:
+            blob = json.loads(f.read().split(b"\n", 1)[1])
+        annotations = dict(blob["annotations"])
+        annotations[BUNDLE] = set_text
+        signature_value = annotations.pop(cosign_fixture.SIGNATURE_ANNOTATION)
+        return lambda reference, digest: publish.sigstore_push.Signature(
+            base64.b64decode(blob["payload"]), signature_value, annotations)
+
+    def verify(self, policy_path, image):
+        return self.w.verify(policy_path, image, ["--registries.d", self.registries_d, "--tls-verify=false",
+                                                  "--retry-times", "0"])
+
+
+def registry_cases(w):
+    r = RegistryAttachments(w)
+    key_policy = common.write_policy(w.dir, "key-any", policy(sigstore_signed(
+        {"type": "matchRepository"}, keyPath=os.path.join(w.fixtures, "keys", "ecdsa-p256.pub"))))
+    deep = nested_arrays(1000000).encode()
+    zeros = lambda ref, digest: cosign_fixture.make_payload(ref, digest).replace(
+        b'"optional":null', b'"optional":{"n":0e86,"m":[0E43,-0e-089]}')
+    deep_set = '{"SignedEntryTimestamp":"","Payload":%s}'
+    return r, [
+        ("registry-set-payload-1e6-levels", lambda: expect(r.verify(w.fulcio_policy, r.image(
+            "set-deep", r.with_set(deep_set % nested_arrays(1000000)))), 1, TOO_DEEP)),
+        ("registry-set-payload-0e86", lambda: expect(r.verify(w.fulcio_policy, r.image(
+            "set-0e86", r.with_set(deep_set % "0e86"))), 1, "Rekor SET")),
+        ("registry-payload-1e6-levels", lambda: expect(r.verify(key_policy, r.image(
+            "payload-deep", r.signed(lambda ref, digest: deep))), 1, TOO_DEEP)),
+        ("registry-payload-with-0e86-accepted", lambda: expect(r.verify(key_policy, r.image(
+            "payload-0e86", r.signed(zeros))), 0, None)),
+    ]
+
+
 def main():
     args = common.parse_arguments(__doc__)
     w = Workspace(args)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ChallengeHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
+        attachments, served = registry_cases(w)
         checks = set_cases(w) + payload_cases(w) + signature_file_cases(w) + auth_file_cases(w, server.server_address[1])
-        common.run_checks("hostile-inputs", [c for c in checks if args.filter in c[0]], args.verbose, "pass")
+        common.run_checks("hostile-inputs", [c for c in checks + served if args.filter in c[0]], args.verbose, "pass")
     finally:
+        if "attachments" in locals():
+            attachments.registry.stop()
         server.shutdown()
         shutil.rmtree(w.dir, ignore_errors=True)
 
