@@ -28,6 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "registry"))
 import harness  # noqa: E402
 import publish  # noqa: E402
+from validate_suite import Checks  # noqa: E402  (one mismatch collector for the validate suites)
 
 KEY, PUB = publish.fixture_key("ecdsa-p256.key"), publish.fixture_key("ecdsa-p256.pub")
 STATUS_BY_NAME = {"good": "verified", "second": "verified", "unsigned": "unsigned"}
@@ -100,19 +101,6 @@ def report(directory):
 def failed_lines(directory):
     with open(os.path.join(directory, "failed.txt")) as handle:
         return handle.read().splitlines()
-
-
-class Checks:
-    def __init__(self):
-        self.problems = []
-
-    def equal(self, what, actual, expected):
-        if actual != expected:
-            self.problems.append("%s: got %r, expected %r" % (what, actual, expected))
-
-    def true(self, what, condition):
-        if not condition:
-            self.problems.append(what)
 
 
 def check_interrupt(world, imgtrust, scratch, signal_number, name):
