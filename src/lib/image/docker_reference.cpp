@@ -71,7 +71,8 @@ std::unique_ptr<ImageSource> DockerImageReference::open(const SystemContext& con
         lookaside_tls.client_certificate = certs.client_certificates.front().certificate_file;
         lookaside_tls.client_key = certs.client_certificates.front().key_file;
     }
-    registry::LookasideReader lookaside(&pool->engine(), std::move(lookaside_tls), context.request_timeout, log);
+    registry::LookasideReader lookaside(&pool->engine(), std::move(lookaside_tls), context.request_timeout, log,
+                                        context.cancel);
     const bool read_attachments = storage.use_sigstore_attachments || context.force_sigstore_attachments;
     return std::make_unique<DockerImageSource>(ref_, pool->repository(ref_), std::move(storage), read_attachments,
                                                std::move(lookaside), log, pool, &pool->manifest_cache());

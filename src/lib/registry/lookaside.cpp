@@ -134,8 +134,9 @@ std::string lookaside_signature_url(const std::string& base_url, const std::stri
 }
 
 LookasideReader::LookasideReader(HttpEngine* engine, TlsSettings tls, std::chrono::milliseconds timeout,
-                                 std::function<void(const std::string&)> debug_log)
-    : engine_(engine), tls_(std::move(tls)), timeout_(timeout), debug_log_(std::move(debug_log)) {}
+                                 std::function<void(const std::string&)> debug_log,
+                                 std::shared_ptr<const std::atomic<bool>> cancel)
+    : engine_(engine), tls_(std::move(tls)), timeout_(timeout), debug_log_(std::move(debug_log)), cancel_(std::move(cancel)) {}
 
 std::vector<std::string> LookasideReader::read(const std::string& base_url, const std::string& repository_path,
                                                const std::string& manifest_digest) const {
@@ -176,6 +177,7 @@ std::optional<std::string> LookasideReader::read_http_url(const std::string& url
     request.follow_redirects = true;  // Go's http.Client follows them; no credentials are attached here
     request.timeout = timeout_;
     request.tls = tls_;
+    request.cancel = cancel_;
     HttpResponse response = engine_->perform(std::move(request));
     if (response.status == 404) {
         if (debug_log_) debug_log_("... got status 404, as expected = end of signatures");

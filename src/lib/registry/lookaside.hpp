@@ -3,9 +3,11 @@
 // signature at <base>/<repository path>@<algorithm>=<hex>/signature-N.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,8 +34,10 @@ class LookasideReader {
 public:
     // `engine` serves http:// and https:// (nullptr: those schemes fail with
     // FetchError). No registry credentials are ever sent to a lookaside server.
+    // `cancel` (SystemContext::cancel) aborts an HTTP read in flight when set.
     LookasideReader(HttpEngine* engine, TlsSettings tls, std::chrono::milliseconds timeout,
-                    std::function<void(const std::string&)> debug_log);
+                    std::function<void(const std::string&)> debug_log,
+                    std::shared_ptr<const std::atomic<bool>> cancel = nullptr);
 
     // Raw signature files signature-1, signature-2, … up to the first missing
     // one (ENOENT, HTTP 404). Each is at most 4 MiB. Other read failures, other
@@ -51,6 +55,7 @@ private:
     TlsSettings tls_;
     std::chrono::milliseconds timeout_;
     std::function<void(const std::string&)> debug_log_;
+    std::shared_ptr<const std::atomic<bool>> cancel_;
 };
 
 }  // namespace imgtrust::registry
