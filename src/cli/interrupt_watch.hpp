@@ -30,6 +30,8 @@ public:
     int signal_number() const { return signal_number_.load(); }
     std::string signal_name() const;  // "SIGINT", "SIGTERM", or "" before any signal
     int exit_code() const { return 128 + signal_number(); }  // 130 for SIGINT, 143 for SIGTERM
+    // The reason given for an image or line the run did not check.
+    std::string not_checked_reason() const { return "not checked: the run was interrupted by " + signal_name(); }
     // Files to remove if a second signal ends the process at once (staged
     // outputs that would otherwise be left behind half-written).
     void remove_on_forced_exit(const std::string& path);

@@ -159,7 +159,7 @@ ListOutcome check_list(std::istream& list, int jobs, const std::vector<std::uniq
         return validators[worker]->check(entry, sequence);
     };
     callbacks.not_checked = [&out](const validate::ListEntry& entry, std::size_t sequence) {
-        return validate::not_checked_report(entry, sequence, "not checked: the run was interrupted by " + out.interrupts.signal_name());
+        return validate::not_checked_report(entry, sequence, out.interrupts.not_checked_reason());
     };
     callbacks.on_finished = [&out](const validate::ImageReport& r) { out.progress.image_finished(r); };
     callbacks.on_in_order = [&](const validate::ImageReport& r) {

@@ -139,11 +139,11 @@ void print_rejection_line(const std::vector<ImageResult>& results, ExitCode code
 }
 
 // An image the run did not get to (or whose fetch was cut short) after a signal.
-ImageResult not_checked_result(const std::string& image, const std::string& signal_name) {
+ImageResult not_checked_result(const std::string& image, const InterruptWatch& interrupts) {
     ImageResult result;
     result.image = image;
     result.error_kind = "not-checked";
-    result.error_message = "not checked: the run was interrupted by " + signal_name;
+    result.error_message = interrupts.not_checked_reason();
     return result;
 }
 
@@ -154,14 +154,14 @@ std::vector<ImageResult> verify_images(PolicyContext& context, const VerifyOptio
     std::vector<ImageResult> results;
     for (const auto& image : options.images) {
         if (interrupts.stop_requested()) {
-            results.push_back(not_checked_result(image, interrupts.signal_name()));
+            results.push_back(not_checked_result(image, interrupts));
             continue;
         }
         const std::size_t first = results.size();
         verify_one(context, image, options.all_instances, code, results);
         const bool cut_short = results.size() == first + 1 && !results[first].verdict &&
                                results[first].error_kind == "fetch";
-        if (interrupts.stop_requested() && cut_short) results[first] = not_checked_result(image, interrupts.signal_name());
+        if (interrupts.stop_requested() && cut_short) results[first] = not_checked_result(image, interrupts);
     }
     return results;
 }
