@@ -42,7 +42,16 @@ struct SigstoreSignature {
     std::map<std::string, std::string> untrusted_annotations;
 };
 
-using UntrustedSignature = std::variant<SimpleSigningSignature, SigstoreSignature>;
+// A Sigstore bundle (cosign v3): the bundle JSON as read, its declared media
+// type, and where it was found. It names no image; the in-toto subject digest
+// inside it binds it to a manifest.
+struct SigstoreBundleSignature {
+    std::string untrusted_bundle_json;
+    std::string untrusted_media_type;  // artifactType / layer media type as the storage declared it
+    std::string found_in;              // "referrers", "referrers-tag" or "oci-layout"
+};
+
+using UntrustedSignature = std::variant<SimpleSigningSignature, SigstoreSignature, SigstoreBundleSignature>;
 
 inline constexpr std::string_view sigstore_signature_mime_type = "application/vnd.dev.cosign.simplesigning.v1+json";
 inline constexpr std::string_view sigstore_signature_annotation = "dev.cosignproject.cosign/signature";
