@@ -1,0 +1,34 @@
+// RFC 3161 signed timestamps carried by Sigstore bundles
+// (VerificationMaterial.timestampVerificationData.rfc3161Timestamps), checked
+// against the timestamp authorities of a TrustedRoot with OpenSSL 3's TS API.
+#pragma once
+
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sigstore/trust_material.hpp"
+
+namespace imgtrust::sigstore {
+
+// A timestamp that verified: the TSTInfo genTime and the authority that signed
+// it (the root's "organization/commonName" of that timestamp authority).
+struct VerifiedTimestamp {
+    std::time_t time;
+    std::string authority;
+};
+
+// Every token must verify, else SignatureRejected naming the token and the
+// failure. A token is RFC3161SignedTimestamp.signedTimestamp: the DER
+// TimeStampResp, or a bare TimeStampToken (ContentInfo) as older clients wrote.
+// Per the client spec: its message imprint is the hash of `signature_bytes`; it
+// is signed by a certificate that chains to one timestamp authority of `root`
+// whose validFor contains genTime; that signer is valid at genTime and carries
+// the critical timeStamping EKU. Certificates embedded in the token are used
+// only as the signer when they chain to that authority's chain.
+std::vector<VerifiedTimestamp> verify_rfc3161_timestamps(const TrustedRoot& root,
+                                                         const std::vector<std::string>& untrusted_der_tokens,
+                                                         std::string_view signature_bytes);
+
+}  // namespace imgtrust::sigstore
