@@ -3,8 +3,6 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
-#include <algorithm>
-
 #include "signature/rejection.hpp"
 #include "signature/rekor_set.hpp"
 #include "util/go_quote.hpp"
@@ -59,6 +57,22 @@ CertificateSummary summarize_certificate(const Certificate& certificate) {
     return summary;
 }
 
+IdentityRequirement fulcio_identity_requirement(const FulcioTrustRoot& trust) {
+    if (trust.identity) return *trust.identity;
+    IdentityRequirementSpec spec;
+    spec.oidc_issuer = trust.oidc_issuer;
+    spec.subject_email = trust.subject_email;
+    return IdentityRequirement(std::move(spec));
+}
+
+CertificateSummary summarize_identity_match(const Certificate& certificate, const IdentityMatch& match) {
+    CertificateSummary summary = summarize_certificate(certificate);
+    summary.oidc_issuer = match.oidc_issuer;
+    if (match.matched_san) summary.matched_san = std::string(san_type_name(match.matched_san->type)) + ":" + match.matched_san->value;
+    summary.fulcio_extensions = match.extensions.present();
+    return summary;
+}
+
 std::string fulcio_issuer_in_certificate(const Certificate& untrusted_certificate) {
     std::optional<std::string> issuer_v1, issuer_v2;
     X509* certificate = untrusted_certificate.get();
@@ -101,14 +115,8 @@ VerifiedCertificate verify_fulcio_certificate_at_time(const FulcioTrustRoot& tru
     std::vector<Certificate> intermediates = untrusted_intermediates_from_chain(untrusted_chain_pem);
     Certificate leaf = parse_leaf_certificate_pem(untrusted_certificate_pem);
     verify_certificate_chain(leaf, intermediates, trust.ca_certificates, relevant_time, "the Rekor SET's integrated time");
-    std::string oidc_issuer = fulcio_issuer_in_certificate(leaf);
-    if (oidc_issuer != trust.oidc_issuer)
-        reject("Unexpected Fulcio OIDC issuer " + util::go_quote(oidc_issuer) + " (the policy requires " + util::go_quote(trust.oidc_issuer) + ")");
-    auto emails = leaf.email_addresses();
-    if (std::find(emails.begin(), emails.end(), trust.subject_email) == emails.end())
-        reject(required_email_not_found(trust.subject_email, emails));
-    CertificateSummary summary = summarize_certificate(leaf);
-    summary.oidc_issuer = oidc_issuer;
+    IdentityMatch match = match_certificate_identity(leaf, fulcio_identity_requirement(trust));
+    CertificateSummary summary = summarize_identity_match(leaf, match);
     return VerifiedCertificate{leaf.public_key(), std::move(summary)};
 }
 

@@ -1,10 +1,17 @@
 #include "signature/pki.hpp"
 
-#include <algorithm>
-
 #include "signature/rejection.hpp"
 
 namespace imgtrust::signature {
+
+std::shared_ptr<const IdentityRequirement> pki_identity_requirement(const PkiTrustRoot& trust) {
+    if (trust.identity) return trust.identity;
+    if (trust.subject_email.empty()) return nullptr;
+    IdentityRequirementSpec spec;
+    spec.subject_email = trust.subject_email;
+    spec.require_fulcio_issuer = false;  // "pki" certificates come from the user's own CA: no Fulcio issuer
+    return std::make_shared<const IdentityRequirement>(std::move(spec));
+}
 
 VerifiedCertificate verify_pki_certificate(const PkiTrustRoot& trust, std::string_view untrusted_certificate_pem,
                                            std::string_view untrusted_chain_pem, std::time_t now) {
@@ -16,16 +23,15 @@ VerifiedCertificate verify_pki_certificate(const PkiTrustRoot& trust, std::strin
         throw SignatureRejected("veryfing leaf certificate failed: x509: unhandled critical extension (a subject alternative name "
                                 "extension with no email, DNS, IP or URI entry)");
     verify_certificate_chain(leaf, intermediates, trust.root_certificates, now, "the current time");
-    if (!trust.subject_email.empty()) {
-        auto emails = leaf.email_addresses();
-        if (std::find(emails.begin(), emails.end(), trust.subject_email) == emails.end())
-            throw SignatureRejected(required_email_not_found(trust.subject_email, emails));
-    }
+    std::optional<IdentityMatch> match;
+    if (auto identity = pki_identity_requirement(trust)) match = match_certificate_identity(leaf, *identity);
     if (!trust.subject_hostname.empty()) {
         std::string mismatch = hostname_mismatch(leaf, trust.subject_hostname);
         if (!mismatch.empty()) throw SignatureRejected("Unexpected subject hostname: " + mismatch);
     }
-    return VerifiedCertificate{leaf.public_key(), summarize_certificate(leaf)};
+    CertificateSummary summary = match ? summarize_identity_match(leaf, *match) : summarize_certificate(leaf);
+    summary.oidc_issuer.clear();  // a "pki" certificate's issuer is its CA; Fulcio's extension means nothing here
+    return VerifiedCertificate{leaf.public_key(), std::move(summary)};
 }
 
 }  // namespace imgtrust::signature

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ctime>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +18,14 @@ struct PkiTrustRoot {
     std::vector<Certificate> root_certificates;
     std::vector<Certificate> intermediate_certificates;  // configured ones; the signature's chain adds to them
     std::string subject_email;                           // "" = not checked
-    std::string subject_hostname;                        // "" = not checked
+    std::string subject_hostname;                        // "" = not checked (Go's VerifyHostname rules)
+    // imgtrust extensions (subject on any SAN, subjectURI, subjectRegExp):
+    // when set, it replaces subject_email; subject_hostname still applies.
+    std::shared_ptr<const IdentityRequirement> identity;
 };
+
+// trust.identity, or c/image's subjectEmail rule; nullptr when neither is set (hostname only).
+std::shared_ptr<const IdentityRequirement> pki_identity_requirement(const PkiTrustRoot& trust);
 
 // Throws SignatureRejected naming what failed. `now` is the current time in production.
 VerifiedCertificate verify_pki_certificate(const PkiTrustRoot& trust, std::string_view untrusted_certificate_pem,
