@@ -8,6 +8,7 @@
 #include "signature/fulcio.hpp"
 #include "signature/rejection.hpp"
 #include "util/go_quote.hpp"
+#include "util/text.hpp"
 
 namespace imgtrust::signature {
 
@@ -82,8 +83,13 @@ std::unique_ptr<RE2> compile_rule(const std::string& pattern, const char* what) 
     return compiled;
 }
 
-// Go's MatchString: true if the text CONTAINS a match (unanchored).
-bool matches(const RE2& pattern, std::string_view text) { return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), pattern); }
+// Go's MatchString: true if the text CONTAINS a match (unanchored). Go reads
+// each byte of invalid UTF-8 as one U+FFFD rune; RE2 would match no rune there,
+// so the text is given to RE2 with those bytes replaced.
+bool matches(const RE2& pattern, std::string_view text) {
+    const std::string runes = util::with_invalid_utf8_replaced(text);
+    return RE2::PartialMatch(re2::StringPiece(runes.data(), runes.size()), pattern);
+}
 
 // ^…$ (or \A…\z) around the whole pattern, no top-level alternation, no (?m).
 bool is_fully_anchored(std::string_view pattern) {
