@@ -35,11 +35,36 @@ struct SignedByRequirement {
     SignedIdentity signed_identity;
 };
 
+// imgtrust extensions of "fulcio" (all) and "pki" (the subject fields): keyless
+// CI identities. Not containers/image fields: skopeo, podman and every c/image
+// consumer refuse a policy that uses one (policy lint says so). "" = not set.
+// Regexps are RE2 (Go syntax), matched unanchored as Go's MatchString.
+struct CertificateIdentityExtensions {
+    std::string subject;                     // "subject": equal to ANY SAN (email, URI, DNS, IP), as cosign --certificate-identity
+    std::string subject_regexp;              // "subjectRegExp": any SAN matches
+    std::string subject_uri;                 // "subjectURI": a URI SAN (c/image PR #2235)
+    std::string oidc_issuer_regexp;          // "oidcIssuerRegExp" (fulcio), instead of oidcIssuer
+    std::string build_signer_uri;            // "buildSignerURI": extension 1.3.6.1.4.1.57264.1.9 (container-libs PR #625)
+    std::string build_signer_uri_regexp;     // "buildSignerURIRegExp"
+    std::string github_workflow_trigger;     // "githubWorkflowTrigger": extension .1.2, as cosign reads it
+    std::string github_workflow_sha;         // "githubWorkflowSha": .1.3
+    std::string github_workflow_name;        // "githubWorkflowName": .1.4
+    std::string github_workflow_repository;  // "githubWorkflowRepository": .1.5
+    std::string github_workflow_ref;         // "githubWorkflowRef": .1.6
+    bool any() const {
+        return !subject.empty() || !subject_regexp.empty() || !subject_uri.empty() || !oidc_issuer_regexp.empty() ||
+               !build_signer_uri.empty() || !build_signer_uri_regexp.empty() || !github_workflow_trigger.empty() ||
+               !github_workflow_sha.empty() || !github_workflow_name.empty() || !github_workflow_repository.empty() ||
+               !github_workflow_ref.empty();
+    }
+};
+
 struct FulcioTrust {
     std::optional<std::string> ca_path;
     std::optional<std::string> ca_data;
     std::string oidc_issuer;
     std::string subject_email;
+    CertificateIdentityExtensions identity;  // imgtrust extensions
 };
 
 struct PkiTrust {
@@ -49,6 +74,7 @@ struct PkiTrust {
     std::optional<std::string> ca_intermediates_data;
     std::string subject_email;
     std::string subject_hostname;
+    CertificateIdentityExtensions identity;  // imgtrust extensions: subject, subjectRegExp, subjectURI only
 };
 
 struct SigstoreSignedRequirement {
