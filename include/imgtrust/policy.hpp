@@ -12,7 +12,18 @@ namespace imgtrust {
 
 // "signedIdentity": how the identity claimed by a signature must relate to the image.
 struct SignedIdentity {
-    enum class Kind { match_exact, match_repo_digest_or_exact, match_repository, exact_reference, exact_repository, remap_identity };
+    // match_digest_only is an imgtrust extension (sigstoreSigned only): any
+    // signature whose crypto and digest binding hold, whatever it claims; the
+    // one identity under which a Sigstore bundle, which names no image, can be accepted.
+    enum class Kind {
+        match_exact,
+        match_repo_digest_or_exact,
+        match_repository,
+        exact_reference,
+        exact_repository,
+        remap_identity,
+        match_digest_only
+    };
     Kind kind = Kind::match_repo_digest_or_exact;  // "If the signedIdentity field is missing, it is treated as matchRepoDigestOrExact."
     std::string docker_reference;   // exactReference.dockerReference (as written in the policy)
     std::string docker_repository;  // exactRepository.dockerRepository
@@ -88,10 +99,16 @@ struct SigstoreSignedRequirement {
     std::optional<std::string> rekor_public_key_data;
     std::optional<std::vector<std::string>> rekor_public_key_datas;
     std::optional<PkiTrust> pki;
+    // imgtrust extension: a Sigstore TrustedRoot (trusted_root.json) naming the
+    // Fulcio CAs, Rekor logs, CT logs and timestamp authorities; exclusive with
+    // fulcio.caPath/caData and rekorPublicKey*.
+    std::optional<std::string> trusted_root_path;
+    std::optional<std::string> trusted_root_data;
     SignedIdentity signed_identity;
 
     bool uses_keyless_or_rekor() const {
-        return fulcio || pki || rekor_public_key_path || rekor_public_key_paths || rekor_public_key_data || rekor_public_key_datas;
+        return fulcio || pki || rekor_public_key_path || rekor_public_key_paths || rekor_public_key_data || rekor_public_key_datas ||
+               trusted_root_path || trusted_root_data;
     }
 };
 

@@ -90,6 +90,7 @@ bool matches_with_image_reference(const SignedIdentity& identity, const DockerRe
         }
         case Kind::exact_reference:
         case Kind::exact_repository:
+        case Kind::match_digest_only:
             break;
     }
     return false;
@@ -129,6 +130,7 @@ bool is_valid_remap_prefix(std::string_view prefix) {
 
 bool identity_matches(const SignedIdentity& identity, const std::optional<DockerReference>& image_reference,
                       const std::string& untrusted_signed_reference) {
+    if (identity.kind == Kind::match_digest_only) return true;  // the digest binding was checked before the identity
     if (!is_exact_kind(identity.kind) && !image_reference) {
         return false;  // "dir: and oci: ... can be only used with exactReference or exactRepository"
     }
@@ -144,6 +146,7 @@ bool identity_matches(const SignedIdentity& identity, const std::optional<Docker
 
 std::string identity_mismatch_hint(const SignedIdentity& identity, const std::optional<DockerReference>& image_reference,
                                    const std::string& untrusted_signed_reference) {
+    if (identity.kind == Kind::match_digest_only) return "";
     if (!is_exact_kind(identity.kind) && !image_reference) {
         return std::string("the image has no docker reference (as with dir: and oci: images), so ") +
                identity_kind_name(identity.kind) + " can never match it: use exactReference or exactRepository";
@@ -195,6 +198,7 @@ void validate_signed_identity(const SignedIdentity& identity, const std::string&
         case Kind::match_exact:
         case Kind::match_repo_digest_or_exact:
         case Kind::match_repository:
+        case Kind::match_digest_only:
             return;
     }
 }

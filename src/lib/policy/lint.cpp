@@ -119,6 +119,21 @@ void check_signed_by(const SignedByRequirement& requirement, const std::string& 
     check_key_files(requirement.key_path, requirement.key_paths, location, "keyPath", "keyPaths", warnings);
 }
 
+// imgtrust extensions are refused by skopeo, podman and every c/image consumer
+// (they fail closed on unknown fields), so a policy using one is not portable.
+void warn_not_portable(const std::string& location, const std::string& extension, Warnings& warnings) {
+    warnings.add(location, extension + " is an imgtrust extension: skopeo, podman and other containers/image users refuse "
+                                       "this policy file (it is not portable)");
+}
+
+void check_sigstore_extensions(const SigstoreSignedRequirement& requirement, const std::string& location, Warnings& warnings) {
+    if (requirement.signed_identity.kind == SignedIdentity::Kind::match_digest_only)
+        warn_not_portable(member_location(location, "signedIdentity"), "signedIdentity matchDigestOnly", warnings);
+    if (requirement.trusted_root_path || requirement.trusted_root_data)
+        warn_not_portable(location, requirement.trusted_root_path ? "trustedRootPath" : "trustedRootData", warnings);
+    if (requirement.trusted_root_path) check_key_file(*requirement.trusted_root_path, member_location(location, "trustedRootPath"), warnings);
+}
+
 // DESIGN.md §3: "signatures made by cosign sign carry only the repository"; the default identity never accepts them.
 void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const std::string& location, bool path_transport,
                            Warnings& warnings) {
@@ -127,6 +142,7 @@ void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const s
                      "sigstoreSigned without \"signedIdentity\" uses matchRepoDigestOrExact, but signatures made by "
                      "\"cosign sign\" name only the repository, which matchRepoDigestOrExact never accepts; for cosign-signed "
                      "images use {\"type\": \"matchRepository\"} or {\"type\": \"exactRepository\", \"dockerRepository\": ...}");
+    check_sigstore_extensions(requirement, location, warnings);
     check_key_files(requirement.key_path, requirement.key_paths, location, "keyPath", "keyPaths", warnings);
     check_key_files(requirement.rekor_public_key_path, requirement.rekor_public_key_paths, location, "rekorPublicKeyPath",
                     "rekorPublicKeyPaths", warnings);
@@ -142,9 +158,11 @@ void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const s
 }
 
 // containers-policy.json(5): "the dir: and oci: transports can be only used with
-// exactReference or exactRepository"; other identities never match such images.
+// exactReference or exactRepository"; other identities never match such images
+// (matchDigestOnly, an imgtrust extension, reads no reference at all).
 bool matches_without_docker_reference(const SignedIdentity& identity) {
-    return identity.kind == SignedIdentity::Kind::exact_reference || identity.kind == SignedIdentity::Kind::exact_repository;
+    return identity.kind == SignedIdentity::Kind::exact_reference || identity.kind == SignedIdentity::Kind::exact_repository ||
+           identity.kind == SignedIdentity::Kind::match_digest_only;
 }
 
 void check_identity_for_path_transport(const Requirement& requirement, const std::string& transport, Warnings& warnings) {

@@ -13,7 +13,16 @@ namespace {
 
 constexpr std::string_view requirement_types = "insecureAcceptAnything, reject, signedBy, sigstoreSigned, signedBaseLayer";
 constexpr std::string_view identity_types =
-    "matchExact, matchRepoDigestOrExact, matchRepository, exactReference, exactRepository, remapIdentity";
+    "matchExact, matchRepoDigestOrExact, matchRepository, exactReference, exactRepository, remapIdentity, matchDigestOnly";
+
+// matchDigestOnly exists for sigstoreSigned (bundles name no image); a simple
+// signing signature always names one, so signedBy and signedBaseLayer refuse it.
+void refuse_digest_only_identity(const SignedIdentity& identity, const std::string& location, std::string_view requirement,
+                                 ErrorSink& sink) {
+    if (identity.kind == SignedIdentity::Kind::match_digest_only)
+        sink.report(location, "matchDigestOnly (an imgtrust extension) is only valid in a sigstoreSigned requirement, not in " +
+                                  std::string(requirement));
+}
 
 // Every requirement and identity object is tagged by "type"; it decides which other fields are allowed.
 std::optional<std::string> read_type_tag(const rapidjson::Value& value, const std::string& location, std::string_view what,
@@ -71,8 +80,10 @@ std::optional<SignedByRequirement> parse_signed_by(const rapidjson::Value& objec
     requirement.key_data = read_base64(object, location, "keyData", sink);
 
     if (const rapidjson::Value* identity = find_member(object, "signedIdentity")) {
-        if (auto parsed = parse_signed_identity(*identity, member_location(location, "signedIdentity"), sink))
+        if (auto parsed = parse_signed_identity(*identity, member_location(location, "signedIdentity"), sink)) {
+            refuse_digest_only_identity(*parsed, member_location(location, "signedIdentity"), "signedBy", sink);
             requirement.signed_identity = std::move(*parsed);
+        }
     }
     if (sink.error_count() != errors_before) return std::nullopt;
     return requirement;
@@ -84,8 +95,10 @@ std::optional<SignedBaseLayerRequirement> parse_signed_base_layer(const rapidjso
     check_object_keys(object, location, "a signedBaseLayer requirement", {"type", "baseLayerIdentity"}, sink);
     SignedBaseLayerRequirement requirement;
     if (const rapidjson::Value* identity = find_member(object, "baseLayerIdentity")) {
-        if (auto parsed = parse_signed_identity(*identity, member_location(location, "baseLayerIdentity"), sink))
+        if (auto parsed = parse_signed_identity(*identity, member_location(location, "baseLayerIdentity"), sink)) {
+            refuse_digest_only_identity(*parsed, member_location(location, "baseLayerIdentity"), "signedBaseLayer", sink);
             requirement.base_layer_identity = std::move(*parsed);
+        }
     } else {
         report_missing(location, "baseLayerIdentity", "signedBaseLayer requires an identity object", sink);
     }
@@ -129,13 +142,14 @@ struct IdentityForm {
     std::string_view second_field;  // empty if none
 };
 
-constexpr std::array<IdentityForm, 6> identity_forms = {{
+constexpr std::array<IdentityForm, 7> identity_forms = {{
     {"matchExact", SignedIdentity::Kind::match_exact, "", ""},
     {"matchRepoDigestOrExact", SignedIdentity::Kind::match_repo_digest_or_exact, "", ""},
     {"matchRepository", SignedIdentity::Kind::match_repository, "", ""},
     {"exactReference", SignedIdentity::Kind::exact_reference, "dockerReference", ""},
     {"exactRepository", SignedIdentity::Kind::exact_repository, "dockerRepository", ""},
     {"remapIdentity", SignedIdentity::Kind::remap_identity, "prefix", "signedPrefix"},
+    {"matchDigestOnly", SignedIdentity::Kind::match_digest_only, "", ""},  // imgtrust extension, sigstoreSigned only
 }};
 
 std::string* identity_field(SignedIdentity& identity, std::string_view field) {

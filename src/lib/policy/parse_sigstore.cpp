@@ -37,8 +37,10 @@ List read_non_empty_list(List list, const std::string& location, std::string_vie
     return list;
 }
 
-// "fulcio": exactly one of caPath/caData, and both oidcIssuer and subjectEmail.
-std::optional<FulcioTrust> parse_fulcio(const rapidjson::Value& value, const std::string& location, ErrorSink& sink) {
+// "fulcio": exactly one of caPath/caData (none with a trusted root, which names
+// the CAs), and both oidcIssuer and subjectEmail.
+std::optional<FulcioTrust> parse_fulcio(const rapidjson::Value& value, const std::string& location, bool trusted_root_given,
+                                        ErrorSink& sink) {
     std::size_t errors_before = sink.error_count();
     if (!check_object_keys(value, location, "\"fulcio\"", {"caPath", "caData", "oidcIssuer", "subjectEmail"}, sink))
         return std::nullopt;
@@ -46,7 +48,11 @@ std::optional<FulcioTrust> parse_fulcio(const rapidjson::Value& value, const std
     fulcio.ca_path = read_path(value, location, "caPath", sink);
     fulcio.ca_data = read_base64(value, location, "caData", sink);
     int ca_sources = count_present(value, {"caPath", "caData"});
-    if (ca_sources == 0) sink.report(location, "exactly one of caPath and caData must be specified, none present");
+    if (trusted_root_given && ca_sources > 0)
+        sink.report(location, "caPath and caData cannot be used with trustedRootPath or trustedRootData, whose "
+                              "certificate authorities fulcio uses");
+    if (!trusted_root_given && ca_sources == 0)
+        sink.report(location, "exactly one of caPath and caData must be specified, none present");
     if (ca_sources == 2) sink.report(location, "caPath and caData cannot be used simultaneously");
     fulcio.oidc_issuer = read_required_text(value, location, "oidcIssuer", "fulcio requires the expected OIDC issuer", sink);
     fulcio.subject_email = read_required_text(value, location, "subjectEmail", "fulcio requires the expected signer email", sink);
@@ -92,8 +98,9 @@ void read_key_sources(const rapidjson::Value& object, const std::string& locatio
     requirement.key_paths = read_non_empty_list(read_string_array(object, location, "keyPaths", sink), location, "keyPaths", sink);
     requirement.key_data = read_base64(object, location, "keyData", sink);
     requirement.key_datas = read_non_empty_list(read_base64_array(object, location, "keyDatas", sink), location, "keyDatas", sink);
+    const bool trusted_root_given = has_member(object, "trustedRootPath") || has_member(object, "trustedRootData");
     if (const rapidjson::Value* fulcio = find_member(object, "fulcio"))
-        requirement.fulcio = parse_fulcio(*fulcio, member_location(location, "fulcio"), sink);
+        requirement.fulcio = parse_fulcio(*fulcio, member_location(location, "fulcio"), trusted_root_given, sink);
     if (const rapidjson::Value* pki = find_member(object, "pki"))
         requirement.pki = parse_pki(*pki, member_location(location, "pki"), sink);
 }
@@ -112,12 +119,30 @@ void read_rekor_keys(const rapidjson::Value& object, const std::string& location
     if (rekor_sources > 1)
         sink.report(location, "at most one of rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and "
                               "rekorPublicKeyDatas can be used");
-    if (has_member(object, "fulcio") && rekor_sources == 0)
+    const int trusted_roots = count_present(object, {"trustedRootPath", "trustedRootData"});
+    if (has_member(object, "fulcio") && rekor_sources == 0 && trusted_roots == 0)
         sink.report(location, "one of rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and rekorPublicKeyDatas "
                               "must be specified if fulcio is used");
     if (has_member(object, "pki") && rekor_sources > 0)
         sink.report(location, "rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and rekorPublicKeyDatas are "
                               "not supported for pki");
+}
+
+// imgtrust extension: "trustedRootPath"/"trustedRootData" name a Sigstore
+// TrustedRoot, which replaces fulcio.caPath/caData and rekorPublicKey* (the
+// logs it lists are the Rekor keys) and adds timestamp authorities and CT logs.
+void read_trusted_root(const rapidjson::Value& object, const std::string& location, SigstoreSignedRequirement& requirement,
+                       ErrorSink& sink) {
+    requirement.trusted_root_path = read_path(object, location, "trustedRootPath", sink);
+    requirement.trusted_root_data = read_base64(object, location, "trustedRootData", sink);
+    const int trusted_roots = count_present(object, {"trustedRootPath", "trustedRootData"});
+    if (trusted_roots == 0) return;
+    if (trusted_roots == 2) sink.report(location, "trustedRootPath and trustedRootData cannot be used simultaneously");
+    if (count_present(object, {"rekorPublicKeyPath", "rekorPublicKeyPaths", "rekorPublicKeyData", "rekorPublicKeyDatas"}) > 0)
+        sink.report(location, "rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and rekorPublicKeyDatas cannot be "
+                              "used with trustedRootPath or trustedRootData, whose transparency logs are used");
+    if (has_member(object, "pki"))
+        sink.report(location, "trustedRootPath and trustedRootData are not supported for pki");
 }
 
 }  // namespace
@@ -127,11 +152,13 @@ std::optional<SigstoreSignedRequirement> parse_sigstore_signed(const rapidjson::
     std::size_t errors_before = sink.error_count();
     check_object_keys(object, location, "a sigstoreSigned requirement",
                       {"type", "keyPath", "keyPaths", "keyData", "keyDatas", "fulcio", "rekorPublicKeyPath",
-                       "rekorPublicKeyPaths", "rekorPublicKeyData", "rekorPublicKeyDatas", "pki", "signedIdentity"},
+                       "rekorPublicKeyPaths", "rekorPublicKeyData", "rekorPublicKeyDatas", "pki", "trustedRootPath",
+                       "trustedRootData", "signedIdentity"},
                       sink);
     SigstoreSignedRequirement requirement;
     read_key_sources(object, location, requirement, sink);
     read_rekor_keys(object, location, requirement, sink);
+    read_trusted_root(object, location, requirement, sink);
     identity_was_defaulted = !has_member(object, "signedIdentity");
     if (const rapidjson::Value* identity = find_member(object, "signedIdentity")) {
         if (auto parsed = parse_signed_identity(*identity, member_location(location, "signedIdentity"), sink))

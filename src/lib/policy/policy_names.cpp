@@ -29,6 +29,7 @@ const char* identity_kind_name(SignedIdentity::Kind kind) {
         case SignedIdentity::Kind::exact_reference: return "exactReference";
         case SignedIdentity::Kind::exact_repository: return "exactRepository";
         case SignedIdentity::Kind::remap_identity: return "remapIdentity";
+        case SignedIdentity::Kind::match_digest_only: return "matchDigestOnly";
     }
     return "unknown";
 }
