@@ -12,16 +12,17 @@
 
 namespace imgtrust::sigstore {
 
-// A timestamp that verified: the TSTInfo genTime and the authority that signed
-// it (the root's "organization/commonName" of that timestamp authority).
+// A timestamp that verified: the TSTInfo genTime (whole seconds) and the
+// authority that signed it: its URI as the root gives it, else its subject
+// (sigstore-go tells authorities apart by URI when it counts a threshold).
 struct VerifiedTimestamp {
     std::time_t time;
     std::string authority;
 };
 
 // Every token must verify, else SignatureRejected naming the token and the
-// failure. A token is RFC3161SignedTimestamp.signedTimestamp: the DER
-// TimeStampResp, or a bare TimeStampToken (ContentInfo) as older clients wrote.
+// failure. A token is RFC3161SignedTimestamp.signedTimestamp: "the DER encoded
+// TimeStampResponse" (a bare TimeStampToken is refused, as sigstore-go does).
 // Per the client spec: its message imprint is the hash of `signature_bytes`; it
 // is signed by a certificate that chains to one timestamp authority of `root`
 // whose validFor contains genTime; that signer is valid at genTime and carries
