@@ -18,6 +18,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <climits>
 #include <memory>
 
 #include "signature/rejection.hpp"
@@ -288,6 +289,7 @@ void verify_with_authority(const ParsedToken& parsed, const CertificateAuthority
 // TS_RESP_verify_response without TS_VFY_SIGNATURE (already done): the version
 // and "the message imprint ... MUST match the hash of the signature".
 void verify_imprint(const ParsedToken& parsed, std::string_view signature_bytes) {
+    if (signature_bytes.size() > static_cast<std::size_t>(INT_MAX)) throw SignatureRejected("the signature is too large");
     std::unique_ptr<TS_VERIFY_CTX, VerifyContextDeleter> context(TS_VERIFY_CTX_new());
     BIO* data = BIO_new_mem_buf(signature_bytes.data(), static_cast<int>(signature_bytes.size()));
     if (!context || !data) {

@@ -26,8 +26,10 @@ struct VerifiedTimestamp {
 // Per the client spec: its message imprint is the hash of `signature_bytes`; it
 // is signed by a certificate that chains to one timestamp authority of `root`
 // whose validFor contains genTime; that signer is valid at genTime and carries
-// the critical timeStamping EKU. Certificates embedded in the token are used
-// only as the signer when they chain to that authority's chain.
+// the critical timeStamping EKU. Certificates embedded in the token only help
+// build the chain (and name the signer when the authority lists no TSA
+// certificate): trust comes from the authority's chain alone. At most 32
+// tokens (sigstore-go's limit), each at most 64 KiB.
 std::vector<VerifiedTimestamp> verify_rfc3161_timestamps(const TrustedRoot& root,
                                                          const std::vector<std::string>& untrusted_der_tokens,
                                                          std::string_view signature_bytes);

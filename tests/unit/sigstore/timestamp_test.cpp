@@ -107,6 +107,21 @@ TEST_CASE("genTime must lie in the authority's validFor, both ends inclusive") {
     CHECK_THAT(with_window(gen_time + 1, std::nullopt), Catch::Contains("outside the authority's validFor window"));
 }
 
+TEST_CASE("a genTime with a fraction in the validFor end second is after the end") {
+    const std::time_t gen_time = static_cast<std::time_t>(std::stoll(fixture("tsa-good-fractional-gentime.gentime")));
+    auto with_window = [](std::optional<std::time_t> start, std::optional<std::time_t> end) {
+        CertificateAuthority authority = test_tsa();
+        authority.valid_for = {start, end};
+        return rejection(root_with({authority}), {fixture("tsa-good-fractional-gentime.tsr")});
+    };
+    auto verified = verify_rfc3161_timestamps(root_with({test_tsa()}), {fixture("tsa-good-fractional-gentime.tsr")},
+                                              fixture("tsa-signature.bin"));
+    REQUIRE(verified.size() == 1);
+    CHECK(verified[0].time == gen_time);  // whole seconds
+    CHECK(with_window(gen_time, gen_time + 1).empty());
+    CHECK_THAT(with_window(std::nullopt, gen_time), Catch::Contains("outside the authority's validFor window"));
+}
+
 TEST_CASE("the TSA certificate must be valid at genTime") {
     TrustedRoot root = root_with({tsa({certificate_pem("tsa-expired-leaf.pem"), certificate_pem("tsa-root.pem")})});
     CHECK_THAT(rejection(root, {fixture("tsa-expired-leaf.tsr")}),
