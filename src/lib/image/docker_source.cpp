@@ -1,11 +1,14 @@
 // Reading a docker:// image: manifests from the registry, simple signatures
 // from lookaside storage and sigstore signatures from "sha256-<hex>.sig"
-// attachments, in c/image's order (dockerImageSource.GetSignaturesWithFormat).
+// attachments, in c/image's order (dockerImageSource.GetSignaturesWithFormat),
+// then Sigstore bundles attached as OCI 1.1 referrers (cosign v3).
 #include "image/docker_transport.hpp"
 
+#include "image/bundle_referrers.hpp"
 #include "image/manifest_format.hpp"
 #include "image/signature_blob.hpp"
 #include "imgtrust/errors.hpp"
+#include "registry/referrers.hpp"
 
 namespace imgtrust::image {
 
@@ -76,6 +79,7 @@ std::vector<UntrustedSignature> DockerImageSource::signatures(const std::string&
     append_lookaside_signatures(digest, signatures);
     if (read_attachments_) {
         append_attachment_signatures(digest, signatures);
+        append_referrer_bundles(digest, signatures);
     } else {
         debug("Not looking for sigstore attachments: disabled by configuration");
     }
@@ -124,6 +128,56 @@ void DockerImageSource::append_attachment_signatures(const std::string& digest,
             throw FetchError(where + ": signature layer " + layer.digest + " does not match its digest");
         signatures.push_back(SigstoreSignature{layer.media_type, std::move(payload), layer.annotations});
     }
+}
+
+// Sigstore bundles (cosign v3) are read under use-sigstore-attachments too, so
+// that users who do not opt in pay no extra request. The listing asks the
+// registry to filter by cosign's bundle media type and is filtered here again
+// (a registry may ignore the filter: "If filtering is requested and applied,
+// the response MUST include a header OCI-Filters-Applied").
+void DockerImageSource::append_referrer_bundles(const std::string& digest, std::vector<UntrustedSignature>& signatures) {
+    const std::string where = image_name_ + ": referrers of " + digest;
+    debug("Looking for Sigstore bundle referrers of " + digest + " in " + ref_.name());
+    ReferrerSelection selection;
+    bool filtered = false;
+    const registry::ReferrersSource source = client_->list_referrers(
+        digest, std::string(sigstore_bundle_v03_media_type), [&](const registry::ReferrersPage& page) {
+            std::vector<Descriptor> listed;
+            try {
+                if (page.from_tag_schema && page.media_type != oci_index_media_type)
+                    throw FetchError("its media type is \"" + page.media_type + "\"");
+                listed = parse_referrers_index(page.bytes, where);
+            } catch (const FetchError& error) {
+                // "If the response to the referrers API is a 404, and the tag schema does not return
+                // a valid image index, the client SHOULD assume there are no referrers to the manifest."
+                if (!page.from_tag_schema) throw;
+                debug("The referrers tag of " + digest + " is not a valid OCI image index (" + error.what() +
+                      "): assuming there are no referrers");
+                return false;
+            }
+            filtered = filtered || page.artifact_type_filtered;
+            select_bundle_referrers(listed, selection);
+            if (selection.bundles.size() > max_signatures)
+                throw FetchError(where + " lists more than " + std::to_string(max_signatures) + " Sigstore bundle referrers");
+            return true;
+        });
+    const bool from_tag = source == registry::ReferrersSource::tag_schema;
+    debug(std::string("Found ") + std::to_string(selection.bundles.size()) + " Sigstore bundle referrer(s) through the " +
+          (from_tag ? "referrers tag " + registry::referrers_tag(digest) : "referrers API") +
+          (filtered ? " (the registry filtered the list by artifactType)" : ""));
+    if (debug_log_)
+        for (const auto& line : describe_skipped_referrers(selection.skipped)) debug(line);
+    ReferrerStore store;
+    store.manifest = [this](const std::string& referrer) -> std::optional<std::string> {
+        try {
+            return fetch_manifest(referrer).bytes;
+        } catch (const NotFoundError&) {
+            return std::nullopt;
+        }
+    };
+    store.blob = [this](const std::string& blob, std::size_t max_bytes) { return client_->get_blob(blob, max_bytes); };
+    store.debug = debug_log_;
+    image::append_bundle_referrers(selection.bundles, digest, from_tag ? "referrers-tag" : "referrers", store, where, signatures);
 }
 
 }  // namespace imgtrust::image

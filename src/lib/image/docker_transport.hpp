@@ -63,7 +63,8 @@ public:
     // taken from the pool's manifest cache when an earlier image fetched it.
     ManifestBlob manifest(const std::string& instance_digest = {}) override;
     // c/image's order: lookaside simple signatures, then (when enabled) the
-    // layers of the "sha256-<hex>.sig" sigstore attachment manifest.
+    // layers of the "sha256-<hex>.sig" sigstore attachment manifest, then (under
+    // the same setting) the Sigstore bundles attached as OCI 1.1 referrers.
     std::vector<UntrustedSignature> signatures(const std::string& instance_digest = {}) override;
 
 private:
@@ -71,6 +72,7 @@ private:
     std::string manifest_digest(const std::string& instance_digest);
     void append_lookaside_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures);
     void append_attachment_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures);
+    void append_referrer_bundles(const std::string& digest, std::vector<UntrustedSignature>& signatures);
     void debug(const std::string& line) const;
 
     std::shared_ptr<registry::RegistryPool> pool_;  // declared first: destroyed last

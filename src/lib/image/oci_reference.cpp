@@ -90,8 +90,8 @@ std::string OciReference::string_with_transport() const {
 // identity itself comes first; "/" is never offered.
 std::vector<std::string> OciReference::policy_namespaces() const { return path_and_parent_scopes(resolved_dir_); }
 
-std::unique_ptr<ImageSource> OciReference::open(const SystemContext&) const {
-    return std::make_unique<OciImageSource>(dir_, image_, source_index_, string_with_transport());
+std::unique_ptr<ImageSource> OciReference::open(const SystemContext& context) const {
+    return std::make_unique<OciImageSource>(dir_, image_, source_index_, string_with_transport(), context.debug_log);
 }
 
 }  // namespace imgtrust::image

@@ -29,8 +29,8 @@ std::string annotation(const Descriptor& descriptor, std::string_view key) {
 }  // namespace
 
 OciImageSource::OciImageSource(std::string dir, const std::string& image, std::optional<std::size_t> source_index,
-                               std::string image_name)
-    : dir_(std::move(dir)), image_name_(std::move(image_name)) {
+                               std::string image_name, DebugLog debug)
+    : dir_(std::move(dir)), image_name_(std::move(image_name)), debug_(std::move(debug)) {
     read_index();
     select_descriptor(image, source_index);
 }
@@ -168,6 +168,7 @@ std::vector<UntrustedSignature> OciImageSource::signatures(const std::string& in
     require_valid_digest(digest, image_name_ + ": manifest");
     std::vector<UntrustedSignature> signatures;
     for (const Descriptor* attachment : attachment_manifests(digest)) append_attachment_signatures(*attachment, signatures);
+    append_layout_bundles(digest, signatures);
     return signatures;
 }
 

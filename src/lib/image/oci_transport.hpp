@@ -3,6 +3,7 @@
 // annotation, by "@N" (a position in index.json), or as the only image.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,17 +41,29 @@ private:
     std::optional<std::size_t> source_index_;  // "@N"; never set together with image_
 };
 
+struct ReferrerSelection;  // image/bundle_referrers.hpp
+
+// A `cosign save` layout is searched for Sigstore bundle referrers by reading
+// its small blobs; a layout with more blob files than this is refused.
+inline constexpr std::size_t max_layout_blobs_scanned = 10000;
+
 class OciImageSource final : public ImageSource {
 public:
+    using DebugLog = std::function<void(const std::string&)>;
+
     // Reads index.json and selects the image's descriptor. Throws NotFoundError
     // (no layout, no such name or index) or FetchError (unreadable or ambiguous).
-    OciImageSource(std::string dir, const std::string& image, std::optional<std::size_t> source_index, std::string image_name);
+    OciImageSource(std::string dir, const std::string& image, std::optional<std::size_t> source_index, std::string image_name,
+                   DebugLog debug = {});
 
     // Manifests are read from blobs/ and must match the digest that names them.
     ManifestBlob manifest(const std::string& instance_digest = {}) override;
     // Sigstore signatures stored as cosign attachments in the layout: the
     // manifest named "sha256-<hex>.sig", and for an image written by
-    // `cosign save`, the entry annotated kind=dev.cosignproject.cosign/sigs.
+    // `cosign save`, the entry annotated kind=dev.cosignproject.cosign/sigs; then
+    // Sigstore bundle referrers (oci_bundles.cpp): index.json entries with a
+    // bundle artifactType and, in a `cosign save` layout, blobs whose subject is
+    // the manifest.
     std::vector<UntrustedSignature> signatures(const std::string& instance_digest = {}) override;
 
 private:
@@ -59,11 +72,14 @@ private:
     std::optional<std::string> read_verified_blob(const std::string& digest, std::size_t max_bytes, const std::string& what) const;
     std::vector<const Descriptor*> attachment_manifests(const std::string& digest) const;
     void append_attachment_signatures(const Descriptor& attachment, std::vector<UntrustedSignature>& signatures) const;
+    void append_layout_bundles(const std::string& digest, std::vector<UntrustedSignature>& signatures) const;
+    void scan_layout_referrers(const std::string& digest, ReferrerSelection& selection) const;
 
     std::string dir_;
     std::string image_name_;
     std::vector<Descriptor> index_manifests_;
     Descriptor descriptor_;
+    DebugLog debug_;
 };
 
 }  // namespace imgtrust::image

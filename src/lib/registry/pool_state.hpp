@@ -25,6 +25,7 @@ struct HostState {
     TlsSettings tls;
     std::optional<std::string> scheme;       // "https" or "http" once a request got an HTTP answer
     std::optional<AuthChallenge> challenge;  // the last supported challenge the host sent
+    bool referrers_api_missing = false;      // the host answered a referrers request as lacking the API
 };
 
 // How long a failed token fetch is remembered: while it is, requests for the
@@ -64,6 +65,8 @@ struct RegistryPool::Impl {
     HostState host(const std::string& reference_host);
     void remember_scheme(const std::string& reference_host, const std::string& scheme);
     void remember_challenge(const std::string& reference_host, const AuthChallenge& challenge);
+    // For the rest of the run, referrers of images on this host come from the tag schema.
+    void remember_referrers_api_missing(const std::string& reference_host);
     // Credentials for a repository name, looked up once (ConfigError for a bad auth file;
     // FetchError when a credential helper does not answer by `deadline`).
     std::optional<config::Credentials> credentials_for(const std::string& repository_name,

@@ -74,6 +74,11 @@ void RegistryPool::Impl::remember_challenge(const std::string& reference_host, c
     hosts[reference_host].challenge = challenge;
 }
 
+void RegistryPool::Impl::remember_referrers_api_missing(const std::string& reference_host) {
+    std::lock_guard lock(mutex);
+    hosts[reference_host].referrers_api_missing = true;
+}
+
 std::optional<config::Credentials> RegistryPool::Impl::credentials_for(const std::string& repository_name,
                                                                      std::chrono::steady_clock::time_point deadline) {
     {

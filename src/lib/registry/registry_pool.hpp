@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,18 @@ struct FetchedManifest {
     std::string digest;        // sha256 of bytes (checked against a digest reference / Docker-Content-Digest)
 };
 
+// One page of a referrers listing: an OCI image index as received (bounded).
+struct ReferrersPage {
+    std::string bytes;
+    std::string media_type;           // Content-Type (API) or the tag's manifest media type
+    bool artifact_type_filtered = false;  // OCI-Filters-Applied lists artifactType (API only)
+    bool from_tag_schema = false;         // the referrers tag's manifest, not an API answer
+};
+
+// Where a referrers listing came from: the OCI 1.1 referrers API, or (the
+// registry lacks it) the referrers tag schema "<alg>-<hex>".
+enum class ReferrersSource { api, tag_schema };
+
 // A registry client for one repository ("host[:port]/path"), using the pool.
 class RepositoryClient {
 public:
@@ -32,6 +45,15 @@ public:
     virtual std::optional<FetchedManifest> find_manifest(const std::string& tag_or_digest) = 0;
     // GET /v2/<path>/blobs/<digest>, redirects followed, content verified against the digest.
     virtual std::string get_blob(const std::string& digest, std::size_t max_bytes) = 0;
+    // The referrers of `digest` (registry/referrers.hpp): GET /v2/<path>/referrers/<digest>
+    // (with ?artifactType=<artifact_type> unless empty), then each Link rel="next" page on
+    // the same host and endpoint, at most max_referrers_pages. When the registry lacks the
+    // API (404 and the other answers referrers_api_missing() names; remembered for the
+    // host for the rest of the run), the referrers tag schema manifest is the one page,
+    // and a missing tag means no page. on_page returns false to read no further page.
+    // Throws FetchError (a page over the bounds, a link off the endpoint, other failures).
+    virtual ReferrersSource list_referrers(const std::string& digest, const std::string& artifact_type,
+                                           const std::function<bool(const ReferrersPage&)>& on_page) = 0;
 };
 
 // Back-off between retries of one request (429, 5xx, transport errors): the

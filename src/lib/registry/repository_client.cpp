@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "registry/pool_state.hpp"
+#include "registry/referrers.hpp"
 #include "registry/request_runner.hpp"
 #include "util/untrusted_json.hpp"
 
@@ -71,7 +72,9 @@ bool is_schema1_type(const std::string& media_type) {
 class RegistryRepositoryClient : public RepositoryClient {
 public:
     RegistryRepositoryClient(RegistryPool::Impl& pool, const DockerReference& ref)
-        : name_(ref.name()),
+        : pool_(pool),
+          reference_host_(ref.domain),
+          name_(ref.name()),
           path_(ref.path),
           runner_(pool, ref.domain, ref.path, std::chrono::steady_clock::now() + pool.context.timeout) {}
 
@@ -87,11 +90,20 @@ public:
 
     std::string get_blob(const std::string& digest, std::size_t max_bytes) override;
 
+    ReferrersSource list_referrers(const std::string& digest, const std::string& artifact_type,
+                                   const std::function<bool(const ReferrersPage&)>& on_page) override;
+
 private:
+    // The API's pages; false when the registry answered as lacking the API.
+    bool list_referrers_from_api(const std::string& digest, const std::string& artifact_type,
+                                 const std::function<bool(const ReferrersPage&)>& on_page);
+    void list_referrers_from_tag(const std::string& digest, const std::function<bool(const ReferrersPage&)>& on_page);
     FetchedManifest fetch_manifest(const std::string& tag_or_digest);
     static void verify_manifest_digest(const std::string& tag_or_digest, const HttpResponse& response,
                                        const std::string& sha256_of_body, const std::string& what);
 
+    RegistryPool::Impl& pool_;
+    std::string reference_host_;
     std::string name_;
     std::string path_;
     RequestRunner runner_;
@@ -186,6 +198,72 @@ std::string RegistryRepositoryClient::get_blob(const std::string& digest, std::s
     const std::string actual = compute_digest(digest.substr(0, digest.find(':')), response.body);
     if (actual != digest) throw FetchError(what + ": blob digest mismatch: the content has digest " + actual);
     return std::move(response.body);
+}
+
+ReferrersSource RegistryRepositoryClient::list_referrers(const std::string& digest, const std::string& artifact_type,
+                                                        const std::function<bool(const ReferrersPage&)>& on_page) {
+    require_valid_digest(digest, "listing referrers of " + digest + " in " + name_);
+    if (pool_.host(reference_host_).referrers_api_missing) {
+        pool_.debug(reference_host_ + " has no referrers API (known from an earlier request): using the referrers tag");
+    } else if (list_referrers_from_api(digest, artifact_type, on_page)) {
+        return ReferrersSource::api;
+    }
+    list_referrers_from_tag(digest, on_page);
+    return ReferrersSource::tag_schema;
+}
+
+// distribution-spec: "A `Link` header MUST be included in the response when the
+// descriptor list cannot be returned in a single manifest"; each page is read
+// as the first one is, bounded in size and in number.
+bool RegistryRepositoryClient::list_referrers_from_api(const std::string& digest, const std::string& artifact_type,
+                                                       const std::function<bool(const ReferrersPage&)>& on_page) {
+    const std::string referrers_path = "/v2/" + path_ + "/referrers/" + digest;
+    std::string request_path = referrers_path + (artifact_type.empty() ? "" : "?artifactType=" + percent_encode(artifact_type));
+    for (std::size_t page = 1;; ++page) {
+        const std::string what = "listing referrers of " + digest + " in " + name_ + " (page " + std::to_string(page) + ")";
+        RegistryRequest request;
+        request.path = request_path;
+        request.headers.push_back("Accept: " + std::string(oci_index_content_type));
+        request.max_body_bytes = max_manifest_bytes;
+        request.what = what;
+        HttpResponse response = runner_.run(request);
+        const std::string content_type = simplify_content_type(header(response, "content-type"));
+        if (page == 1 && referrers_api_missing(response.status, content_type)) {
+            pool_.remember_referrers_api_missing(reference_host_);
+            pool_.debug(reference_host_ + " has no referrers API (HTTP status " + std::to_string(response.status) +
+                        (response.status == 200 ? ", Content-Type \"" + content_type + "\"" : "") +
+                        "): using the referrers tag schema for the rest of the run");
+            return false;
+        }
+        if (response.status != 200) throw FetchError(what + ": " + describe_failure(response, parse_registry_errors(response.body)));
+        if (content_type != oci_index_content_type)
+            throw FetchError(what + ": unexpected Content-Type \"" + content_type + "\" for a referrers list");
+        const std::string link = header(response, "link");
+        ReferrersPage listed{std::move(response.body), content_type,
+                             artifact_type_filter_applied(header(response, "oci-filters-applied")), false};
+        if (!on_page(listed)) return true;
+        const auto target = link_next_target(link);
+        if (!target) return true;
+        const auto next = next_page_request_path(*target, pool_.host(reference_host_).endpoint_host, referrers_path);
+        if (!next) throw FetchError(what + ": the next page's link leaves the referrers endpoint of " + name_ + ": " + *target);
+        if (page >= max_referrers_pages)
+            throw FetchError(what + ": the referrers list has more than " + std::to_string(max_referrers_pages) + " pages");
+        request_path = *next;
+    }
+}
+
+// "If the response to the referrers API is a 404, and the tag schema does not
+// return a valid image index, the client SHOULD assume there are no referrers":
+// a missing tag gives no page; the page's media type tells the caller the rest.
+void RegistryRepositoryClient::list_referrers_from_tag(const std::string& digest,
+                                                       const std::function<bool(const ReferrersPage&)>& on_page) {
+    const std::string tag = referrers_tag(digest);
+    std::optional<FetchedManifest> index = find_manifest(tag);
+    if (!index) {
+        pool_.debug("No referrers tag " + name_ + ":" + tag + ": no referrers");
+        return;
+    }
+    on_page(ReferrersPage{std::move(index->bytes), std::move(index->media_type), false, true});
 }
 
 }  // namespace

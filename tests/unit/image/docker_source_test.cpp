@@ -11,52 +11,17 @@
 #include "image/docker_transport.hpp"
 #include "image/signature_blob.hpp"
 #include "imgtrust/errors.hpp"
+#include "fake_repository_client.hpp"
 #include "layout_builder.hpp"
 
 using namespace imgtrust;
+using image_test::FakeRegistry;
+using image_test::FakeRepositoryClient;
 using image_test::TempDir;
 
 namespace {
 
 constexpr std::string_view oci_manifest_type = "application/vnd.oci.image.manifest.v1+json";
-
-// What the fake registry holds, and every call the source made.
-struct FakeRegistry {
-    std::map<std::string, registry::FetchedManifest> manifests;  // by tag or digest
-    std::map<std::string, std::string> blobs;                    // by digest
-    std::vector<std::string> calls;                              // "get_manifest X", "find_manifest X", "get_blob X"
-
-    void put_manifest(const std::string& key, const std::string& bytes, std::string_view type) {
-        manifests[key] = registry::FetchedManifest{bytes, std::string(type), sha256_digest(bytes)};
-    }
-    std::size_t count(const std::string& call) const { return static_cast<std::size_t>(std::count(calls.begin(), calls.end(), call)); }
-};
-
-class FakeRepositoryClient final : public registry::RepositoryClient {
-public:
-    explicit FakeRepositoryClient(std::shared_ptr<FakeRegistry> registry) : registry_(std::move(registry)) {}
-    registry::FetchedManifest get_manifest(const std::string& key) override {
-        registry_->calls.push_back("get_manifest " + key);
-        const auto found = registry_->manifests.find(key);
-        if (found == registry_->manifests.end()) throw NotFoundError("manifest unknown: " + key);
-        return found->second;
-    }
-    std::optional<registry::FetchedManifest> find_manifest(const std::string& key) override {
-        registry_->calls.push_back("find_manifest " + key);
-        const auto found = registry_->manifests.find(key);
-        if (found == registry_->manifests.end()) return std::nullopt;
-        return found->second;
-    }
-    std::string get_blob(const std::string& digest, std::size_t) override {
-        registry_->calls.push_back("get_blob " + digest);
-        const auto found = registry_->blobs.find(digest);
-        if (found == registry_->blobs.end()) throw NotFoundError("blob unknown: " + digest);
-        return found->second;
-    }
-
-private:
-    std::shared_ptr<FakeRegistry> registry_;
-};
 
 const std::string image_manifest =
     R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
@@ -177,7 +142,8 @@ TEST_CASE("docker source: lookaside signatures first, then sigstore attachments"
         // Only the attachment's layers are read: never the image's config or layers.
         CHECK(f.registry->calls == std::vector<std::string>{"get_manifest v1", "find_manifest " + attachment_tag(digest),
                                                             "get_blob " + sha256_digest("payload-a"),
-                                                            "get_blob " + sha256_digest("payload-b")});
+                                                            "get_blob " + sha256_digest("payload-b"),
+                                                            "list_referrers " + digest});
     }
     SECTION("attachments disabled: not even looked for") {
         const auto signatures = f.open(false)->signatures();
