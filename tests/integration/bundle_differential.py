@@ -77,6 +77,23 @@ def fixture_cases(fixtures):
                    identity=c.get("identity"), issuer=c.get("issuer"))
 
 
+def index_problems(fixtures):
+    """Files the index names that are missing, and bundles no case uses."""
+    index = json.loads((fixtures / "bundles" / "index.json").read_text())
+    named = set()
+    problems = []
+    for c in index["cases"]:
+        for field in ("bundle", "artifact", "trusted_root", "key"):
+            if c.get(field):
+                named.add((fixtures / c[field]).resolve())
+                if not (fixtures / c[field]).is_file():
+                    problems.append(f"{c['name']}: {field} {c[field]} does not exist")
+    for path in sorted((fixtures / "bundles").glob("*/*.sigstore.json")):
+        if path.resolve() not in named:
+            problems.append(f"{path.relative_to(fixtures)} is used by no case of bundles/index.json")
+    return problems
+
+
 def conformance_cases(directory):
     if not directory.is_dir():
         return
@@ -197,6 +214,9 @@ def main():
     docs = Path(options.docs) if options.docs else fixtures.parent.parent / "docs" / "sigstore-bundles-differential.md"
     known = {k: v for k, v in known_differences(docs).items() if options.filter in k[0]}
     failures, unexplained, stale = report(results, known)
+    problems = index_problems(fixtures)
+    for problem in problems:
+        print("index: " + problem)
     for r in results:
         if options.verbose:
             print(("ok   " if r["imgtrust"] == r["expected"] else "FAIL ") + describe(r))
@@ -210,7 +230,7 @@ def main():
     expected_ok = len(results) - len(failures)
     print(f"{expected_ok}/{len(results)} runs as expected; {agree}/{len(results)} agree with @sigstore/verify; "
           f"{len(results) - agree} listed differences; package setup {install_seconds:.1f} s")
-    return 1 if failures or unexplained or stale else 0
+    return 1 if failures or unexplained or stale or problems else 0
 
 
 if __name__ == "__main__":
