@@ -79,6 +79,14 @@ def _policy_seeds():
     yield from (p.read_bytes() for p in _files('policy/**/*.json', 'policy/**/*.json.in', root=SOURCE_ROOT))
 
 
+def _timestamp_sct_seeds():
+    """DER TimeStampResps and tokens, and DER certificates with (and without) SCT lists."""
+    yield from (p.read_bytes() for p in _files('sigstore/**/*.tsr', 'sigstore/*.der', 'sigstore/conformance/*/leaf.der'))
+    for path in _files('sigstore/sct-*.pem'):
+        body = b''.join(line for line in path.read_bytes().splitlines() if not line.startswith(b'-----'))
+        yield base64.b64decode(body)
+
+
 def _fixture_seeds(name):
     if name == 'fuzz_policy':
         yield from _policy_seeds()
@@ -92,6 +100,8 @@ def _fixture_seeds(name):
         yield from _rekor_seeds()
     elif name == 'fuzz_pem':
         yield from _pem_seeds()
+    elif name == 'fuzz_timestamp_sct':
+        yield from _timestamp_sct_seeds()
     elif name == 'fuzz_registries_d':
         yield from (p.read_bytes() for p in _files('policy/**/*.yaml.in', root=SOURCE_ROOT))
     elif name == 'fuzz_untrusted_json':
