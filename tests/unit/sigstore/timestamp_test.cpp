@@ -89,6 +89,11 @@ TEST_CASE("a token signed by a TSA that is not in the root is rejected, with or 
     CHECK_FALSE(rejection(root, {fixture("tsa-untrusted-signer.tsr")}).empty());
 }
 
+TEST_CASE("an embedded certificate with the issuer and serial of the root's TSA certificate must be that certificate") {
+    CHECK_THAT(rejection("tsa-impostor-embedded-cert.tsr"),
+               Catch::Contains("the certificate embedded in the token does not match the authority's TSA certificate"));
+}
+
 TEST_CASE("a root's TSA certificate other than the signer is not replaced by the token's") {
     TrustedRoot root = root_with({tsa({certificate_pem("tsa-expired-leaf.pem"), certificate_pem("tsa-root.pem")})});
     CHECK_THAT(rejection(root, {fixture("tsa-good.tsr")}), Catch::Contains("is not the authority's TSA certificate"));
