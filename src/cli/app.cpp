@@ -14,6 +14,7 @@ int run(int argc, char** argv) {
         {"verify", register_verify_command(app)},
         {"policy", register_policy_command(app)},
         {"validate", register_validate_command(app)},
+        {"verify-bundle", register_verify_bundle_command(app)},
     };
     try {
         app.parse(argc, argv);

@@ -21,28 +21,11 @@
 #include "signature/certificate.hpp"
 #include "signature/fulcio.hpp"
 #include "signature/public_key.hpp"
+#include "sigstore/artifact.hpp"
 #include "sigstore/trust_material.hpp"
 #include "util/digest.hpp"
 
 namespace imgtrust::sigstore {
-
-// What the bundle must have signed. For a messageSignature: the artifact
-// itself. For a DSSE envelope with an in-toto statement: one of the
-// statement's subjects must carry this digest ("the input is a subject in the
-// in-toto statement", sigstore-conformance cli_protocol.md).
-class ArtifactExpectation {
-public:
-    static ArtifactExpectation of_bytes(std::string artifact_bytes);
-    static ArtifactExpectation of_digest(util::Digest artifact_digest);  // sha256, sha384 or sha512
-
-    const std::optional<std::string>& bytes() const { return bytes_; }
-    const util::Digest& digest() const { return digest_; }  // of the bytes when built from bytes
-
-private:
-    ArtifactExpectation(std::optional<std::string> bytes, util::Digest digest) : bytes_(std::move(bytes)), digest_(std::move(digest)) {}
-    std::optional<std::string> bytes_;
-    util::Digest digest_;
-};
 
 struct BundleVerificationOptions {
     // Fulcio CAs, Rekor logs, CT logs and TSAs. Must outlive the call.
@@ -66,6 +49,13 @@ struct BundleVerificationOptions {
     // Use signature/certificate_identity.hpp's matcher. Certificate mode
     // requires it: an empty function rejects (there is no implicit "any identity").
     std::function<void(const signature::Certificate& verified_leaf)> check_identity;
+    // Certificate mode with the caller's own CA rules (policy "pki", checked at
+    // the current time): when set, it replaces the trusted-root chain, SCT and
+    // identity checks, and the times are not needed for the certificate. It
+    // receives the leaf and the bundle's other certificates (untrusted
+    // intermediates) and throws signature::SignatureRejected.
+    std::function<void(const signature::Certificate& leaf, const std::vector<signature::Certificate>& untrusted_intermediates)>
+        verify_certificate_instead;
     // The current time (tests may fix it): integrated times after now + 60 s reject.
     std::optional<std::time_t> now;
 };
@@ -87,6 +77,7 @@ struct InTotoSubject {
 };
 
 struct VerifiedBundle {
+    VerifiedBundle(ContentKind kind, signature::PublicKey key) : content_kind(kind), signing_key(std::move(key)) {}
     ContentKind content_kind = ContentKind::message_signature;
     signature::PublicKey signing_key;                      // the key that verified the signature
     std::optional<signature::CertificateSummary> certificate;  // certificate mode only

@@ -40,6 +40,7 @@ struct TransparencyLog {
     std::string origin;             // the checkpoint origin ("rekor.sigstore.dev - 1193050959916656506") when known
     signature::PublicKey key;
     ValidityWindow valid_for;
+    std::string key_details;  // PublicKeyDetails name ("PKIX_ECDSA_P256_SHA_256", "PKIX_ED25519", …) when the root gives one
 };
 
 struct TrustedRoot {
