@@ -242,6 +242,8 @@ bool RegistryRepositoryClient::list_referrers_from_api(const std::string& digest
         ReferrersPage listed{std::move(response.body), content_type,
                              artifact_type_filter_applied(header(response, "oci-filters-applied")), false};
         if (!on_page(listed)) return true;
+        if (link.size() > max_link_header_bytes)
+            throw FetchError(what + ": the Link header is longer than " + std::to_string(max_link_header_bytes) + " bytes");
         const auto target = link_next_target(link);
         if (!target) return true;
         const auto next = next_page_request_path(*target, pool_.host(reference_host_).endpoint_host, referrers_path);
