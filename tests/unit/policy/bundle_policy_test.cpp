@@ -1,0 +1,172 @@
+// Sigstore bundles under sigstoreSigned: the policy extensions (matchDigestOnly,
+// trustedRootPath/trustedRootData) parse strictly, and every image case of
+// tests/fixtures/bundles/index.json (written by @sigstore/sign + @sigstore/mock
+// and python3-cryptography, never by imgtrust) gets its expected verdict under
+// matchDigestOnly, and is rejected under every c/image identity.
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "fixtures.hpp"
+#include "imgtrust/errors.hpp"
+#include "imgtrust/verify.hpp"
+
+using namespace imgtrust;
+
+namespace {
+
+std::string read_fixture(const std::string& relative) {
+    std::ifstream in(fixture_path(relative), std::ios::binary);
+    REQUIRE(in);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+std::string parse_error(const std::string& json) {
+    try {
+        parse_policy(json, "inline");
+    } catch (const PolicyFormatError& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+// One image manifest with one bundle attached, as an oci: layout would hold it.
+class BundleSource : public ImageSource {
+public:
+    BundleSource(std::string manifest, std::string bundle) : manifest_(std::move(manifest)), bundle_(std::move(bundle)) {}
+    ManifestBlob manifest(const std::string&) override { return {manifest_, "application/vnd.oci.image.manifest.v1+json"}; }
+    std::vector<UntrustedSignature> signatures(const std::string&) override {
+        return {SigstoreBundleSignature{bundle_, "application/vnd.dev.sigstore.bundle.v0.3+json", "oci-layout"}};
+    }
+
+private:
+    std::string manifest_, bundle_;
+};
+
+class LayoutReference : public ImageReference {
+public:
+    std::string transport_name() const override { return "oci"; }
+    std::string string_with_transport() const override { return "oci:/layouts/app:latest"; }
+    std::string policy_identity() const override { return "/layouts/app:latest"; }
+    std::vector<std::string> policy_namespaces() const override { return {"/layouts/app", "/layouts"}; }
+    std::optional<DockerReference> docker_reference() const override { return std::nullopt; }
+    std::unique_ptr<ImageSource> open(const SystemContext&) const override { return nullptr; }
+};
+
+// The sigstoreSigned requirement a fixture case stands for.
+std::string requirement_json(const rapidjson::Value& fixture, const std::string& identity_json) {
+    std::string root = fixture_path(fixture["trusted_root"].GetString());
+    std::string trust;
+    if (fixture.HasMember("key")) {
+        trust = R"("keyPath": ")" + fixture_path(fixture["key"].GetString()) + "\"";
+    } else {
+        trust = R"("fulcio": {"oidcIssuer": ")" + std::string(fixture["issuer"].GetString()) + R"(", "subject": ")" +
+                fixture["identity"].GetString() + "\"}";
+    }
+    return R"({"default": [{"type": "sigstoreSigned", "trustedRootPath": ")" + root + "\", " + trust +
+           R"(, "signedIdentity": )" + identity_json + "}]}";
+}
+
+Verdict evaluate_case(const rapidjson::Value& fixture, const std::string& identity_json) {
+    PolicyContext context(parse_policy(requirement_json(fixture, identity_json), "bundle fixture policy"));
+    BundleSource source(read_fixture(fixture["artifact"].GetString()), read_fixture(fixture["bundle"].GetString()));
+    return context.evaluate(LayoutReference(), source);
+}
+
+}  // namespace
+
+TEST_CASE("matchDigestOnly is a sigstoreSigned identity only") {
+    CHECK(parse_error(R"({"default": [{"type": "sigstoreSigned", "keyPath": "/k", "signedIdentity": {"type": "matchDigestOnly"}}]})") ==
+          "(accepted)");
+    CHECK_THAT(parse_error(R"({"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k",
+        "signedIdentity": {"type": "matchDigestOnly"}}]})"),
+               Catch::Contains("only valid in a sigstoreSigned requirement"));
+    CHECK_THAT(parse_error(R"({"default": [{"type": "signedBaseLayer", "baseLayerIdentity": {"type": "matchDigestOnly"}}]})"),
+               Catch::Contains("only valid in a sigstoreSigned requirement"));
+    CHECK_THAT(parse_error(R"({"default": [{"type": "sigstoreSigned", "keyPath": "/k",
+        "signedIdentity": {"type": "matchDigestOnly", "dockerRepository": "x"}}]})"),
+               Catch::Contains("dockerRepository"));
+}
+
+TEST_CASE("trustedRootPath and trustedRootData replace fulcio CAs and Rekor keys, and exclude each other") {
+    CHECK(parse_error(R"({"default": [{"type": "sigstoreSigned", "trustedRootPath": "/r.json",
+        "fulcio": {"oidcIssuer": "https://i", "subjectEmail": "a@b"}}]})") == "(accepted)");
+    CHECK(parse_error(R"({"default": [{"type": "sigstoreSigned", "trustedRootData": "e30=", "keyPath": "/k"}]})") == "(accepted)");
+    CHECK_THAT(parse_error(R"({"default": [{"type": "sigstoreSigned", "trustedRootPath": "/r.json", "trustedRootData": "e30=",
+        "keyPath": "/k"}]})"),
+               Catch::Contains("cannot be used simultaneously"));
+    CHECK_THAT(parse_error(R"({"default": [{"type": "sigstoreSigned", "trustedRootPath": "/r.json", "rekorPublicKeyPath": "/r",
+        "keyPath": "/k"}]})"),
+               Catch::Contains("whose transparency logs are used"));
+    CHECK_THAT(parse_error(R"({"default": [{"type": "sigstoreSigned", "trustedRootPath": "/r.json",
+        "fulcio": {"caPath": "/ca", "oidcIssuer": "https://i", "subjectEmail": "a@b"}}]})"),
+               Catch::Contains("certificate authorities fulcio uses"));
+    CHECK_THAT(parse_error(R"({"default": [{"type": "sigstoreSigned", "trustedRootPath": "/r.json",
+        "pki": {"caRootsPath": "/ca", "subjectEmail": "a@b"}}]})"),
+               Catch::Contains("not supported for pki"));
+    CHECK_THAT(parse_error(R"({"default": [{"type": "sigstoreSigned", "trustedRootPath": "", "keyPath": "/k"}]})"),
+               Catch::Contains("must not be empty"));
+    // Without a trusted root, c/image's rules stand: fulcio needs its CA and a Rekor key.
+    CHECK_THAT(parse_error(R"({"default": [{"type": "sigstoreSigned", "rekorPublicKeyPath": "/r",
+        "fulcio": {"oidcIssuer": "https://i", "subjectEmail": "a@b"}}]})"),
+               Catch::Contains("exactly one of caPath and caData"));
+}
+
+TEST_CASE("lint says matchDigestOnly and trustedRootPath are not portable") {
+    auto diagnostics = lint_policy(R"({"default": [{"type": "sigstoreSigned", "keyPath": "/k", "trustedRootData": "e30=",
+        "signedIdentity": {"type": "matchDigestOnly"}}]})",
+                                   "inline");
+    int not_portable = 0;
+    for (const auto& diagnostic : diagnostics)
+        if (diagnostic.message.find("not portable") != std::string::npos) ++not_portable;
+    CHECK(not_portable == 2);
+}
+
+TEST_CASE("an unreadable or invalid trusted root is a configuration error naming the policy location") {
+    PolicyContext missing(parse_policy(R"({"default": [{"type": "sigstoreSigned", "keyPath": ")" +
+                                           fixture_path("keys/ecdsa-p256.pub") +
+                                           R"(", "trustedRootPath": "/nonexistent/trusted_root.json"}]})",
+                                       "inline"));
+    BundleSource source("{}", "{}");
+    CHECK_THROWS_WITH(missing.evaluate(LayoutReference(), source), Catch::Contains("default[0].trustedRootPath"));
+    PolicyContext invalid(parse_policy(R"({"default": [{"type": "sigstoreSigned", "keyPath": ")" +
+                                           fixture_path("keys/ecdsa-p256.pub") + R"(", "trustedRootData": "e30="}]})",
+                                       "inline"));
+    CHECK_THROWS_AS(invalid.evaluate(LayoutReference(), source), ConfigError);
+}
+
+TEST_CASE("every image bundle fixture: its verdict under matchDigestOnly, and rejected under c/image identities") {
+    rapidjson::Document index;
+    std::string text = read_fixture("bundles/index.json");
+    index.Parse(text.c_str());
+    REQUIRE(index.IsObject());
+    int checked = 0;
+    for (const auto& fixture : index["cases"].GetArray()) {
+        if (!fixture.HasMember("image") || !fixture["image"].IsObject()) continue;
+        const std::string name = fixture["name"].GetString();
+        const bool expect_accepted = std::string(fixture["image"]["verdict"].GetString()) == "accepted";
+        SECTION(name) {
+            Verdict digest_only = evaluate_case(fixture, R"({"type": "matchDigestOnly"})");
+            INFO(name << ": " << digest_only.requirements.front().reason);
+            CHECK(digest_only.allowed == expect_accepted);
+            const SignatureOutcome& outcome = digest_only.requirements.front().signatures.front();
+            CHECK(outcome.format == "sigstore-bundle");
+            CHECK(outcome.found_in == "oci-layout");
+            const bool keyless = !fixture.HasMember("key");
+            if (expect_accepted && keyless) CHECK_FALSE(outcome.signing_times.empty());
+            for (const char* identity : {R"({"type": "matchRepoDigestOrExact"})", R"({"type": "matchRepository"})",
+                                         R"({"type": "exactRepository", "dockerRepository": "example.com/app"})"}) {
+                Verdict c_image = evaluate_case(fixture, identity);
+                CHECK_FALSE(c_image.allowed);
+                if (expect_accepted)
+                    CHECK_THAT(c_image.requirements.front().reason, Catch::Contains("a bundle names no image"));
+            }
+        }
+        ++checked;
+    }
+    CHECK(checked >= 20);
+}
