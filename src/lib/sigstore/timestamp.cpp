@@ -276,7 +276,9 @@ void verify_with_authority(const ParsedToken& parsed, const CertificateAuthority
     ERR_clear_error();
     int verified = TS_RESP_verify_signature(parsed.token, untrusted.get(), store.get(), &verified_signer);
     std::unique_ptr<X509, X509Deleter> signer_owner(verified_signer);
-    if (verified != 1) throw SignatureRejected("its signature does not verify: " + openssl_reasons());
+    if (verified != 1)
+        throw SignatureRejected("its signature does not verify with the TSA certificate \"" + certificate_subject(signer) +
+                                "\": " + openssl_reasons());
     if (!verified_signer || X509_cmp(verified_signer, signer) != 0)
         throw SignatureRejected("it was verified with another certificate than the expected signer");
     // TimeRange: both ends inclusive; a genTime with a fraction in the end second is after it.
