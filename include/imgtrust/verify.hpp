@@ -15,6 +15,14 @@
 
 namespace imgtrust {
 
+// One Fulcio certificate extension (OID 1.3.6.1.4.1.57264.1.*), named as
+// sigstore-go's certificate.Extensions and hangar's report name it.
+struct CertificateExtension {
+    std::string name;   // "githubWorkflowRepository", "buildSignerURI", "runnerEnvironment", …
+    std::string oid;    // "1.3.6.1.4.1.57264.1.5"
+    std::string value;
+};
+
 // The outcome of one signature under one requirement.
 struct SignatureOutcome {
     std::size_t index = 0;       // position among the image's signatures (0-based)
@@ -30,6 +38,8 @@ struct SignatureOutcome {
     std::vector<std::string> certificate_sans;    // "email:…", "DNS:…", "URI:…", "IP:…"
     std::string certificate_oidc_issuer;          // fulcio only
     std::optional<std::int64_t> integrated_time;  // Rekor SET integrated time (seconds since the epoch), when a SET was verified
+    std::string certificate_matched_san;          // the SAN the identity rule matched ("URI:https://…"), accepted certificates
+    std::vector<CertificateExtension> certificate_extensions;  // Fulcio extensions of the accepted certificate
 };
 
 // The outcome of one requirement of the matched scope.

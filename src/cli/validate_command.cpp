@@ -213,6 +213,7 @@ int run_validate(const ValidateOptions& options) {
     if (options.trust.insecure_policy)
         std::cerr << "WARN --insecure-policy: accepting every image without checking any signature\n";
     const Policy policy = validate::build_validation_policy(options.trust);
+    for (const auto& warning : validate::trust_option_warnings(options.trust)) std::cerr << "WARN " << warning << "\n";
 
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
@@ -253,9 +254,23 @@ CommandAction register_validate_command(CLI::App& app) {
     cmd->add_option("--exact-repository", o->trust.exact_repository, "Accept signatures naming this repository (mirrored images)");
     cmd->add_flag("--match-repository", o->trust.match_repository, "Accept signatures naming the image's repository (cosign identities)");
     cmd->add_option("--certificate-identity", o->trust.certificate_identity,
-                    "Keyless/PKI: the email SAN the signing certificate must hold");
+                    "Keyless/PKI: a SAN the signing certificate must hold, exactly (email, URI, DNS or IP, as cosign)");
+    cmd->add_option("--certificate-identity-regexp", o->trust.certificate_identity_regexp,
+                    "Keyless/PKI: RE2 pattern some SAN must match (unanchored, as cosign; write ^...$)");
     cmd->add_option("--certificate-oidc-issuer", o->trust.certificate_oidc_issuer,
                     "Keyless: the OIDC issuer Fulcio recorded in the certificate");
+    cmd->add_option("--certificate-oidc-issuer-regexp", o->trust.certificate_oidc_issuer_regexp,
+                    "Keyless: RE2 pattern the OIDC issuer must match (unanchored, as cosign)");
+    cmd->add_option("--certificate-github-workflow-trigger", o->trust.github_workflow_trigger,
+                    "Keyless: the GitHub workflow trigger (extension 1.3.6.1.4.1.57264.1.2), exactly");
+    cmd->add_option("--certificate-github-workflow-sha", o->trust.github_workflow_sha,
+                    "Keyless: the GitHub workflow commit SHA (extension .1.3), exactly");
+    cmd->add_option("--certificate-github-workflow-name", o->trust.github_workflow_name,
+                    "Keyless: the GitHub workflow name (extension .1.4), exactly");
+    cmd->add_option("--certificate-github-workflow-repository", o->trust.github_workflow_repository,
+                    "Keyless: the GitHub workflow repository (extension .1.5), exactly");
+    cmd->add_option("--certificate-github-workflow-ref", o->trust.github_workflow_ref,
+                    "Keyless: the GitHub workflow git ref (extension .1.6), exactly");
     cmd->add_option("--fulcio-ca", o->trust.fulcio_ca_path, "Keyless: Fulcio CA root certificates (PEM)");
     cmd->add_option("--rekor-public-key", o->trust.rekor_key_paths,
                     "Rekor public key (PEM, ECDSA) whose SET must log the signature (repeatable: any of them)");

@@ -49,6 +49,13 @@ void write_signature(Writer& w, const SignatureOutcome& sig) {
         for (const auto& name : sig.certificate_sans) w.String(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
         w.EndArray();
         write_string(w, "oidcIssuer", sig.certificate_oidc_issuer);
+        write_string(w, "matchedSubjectAlternativeName", sig.certificate_matched_san);
+        if (!sig.certificate_extensions.empty()) {
+            w.Key("fulcioExtensions");  // {"githubWorkflowRepository": "o/r", …}: hangar's and sigstore-go's names
+            w.StartObject();
+            for (const auto& extension : sig.certificate_extensions) write_string(w, extension.name.c_str(), extension.value);
+            w.EndObject();
+        }
         w.EndObject();
     }
     if (sig.integrated_time) {

@@ -27,8 +27,14 @@ void print_signature(std::ostream& out, const SignatureOutcome& sig) {
         for (const auto& name : sig.certificate_sans) out << ", " << name;
         if (!sig.certificate_oidc_issuer.empty()) out << ", OIDC issuer " << sig.certificate_oidc_issuer;
         out << "\n";
+        if (!sig.certificate_matched_san.empty()) out << "      identity matched: " << sig.certificate_matched_san << "\n";
+        for (const auto& extension : sig.certificate_extensions)
+            out << "      " << extension.name << " (" << extension.oid << "): " << extension.value << "\n";
     }
     if (sig.accepted && sig.integrated_time) out << "      Rekor integrated time: " << *sig.integrated_time << "\n";
+    if (!sig.found_in.empty()) out << "      found in: " << sig.found_in << "\n";
+    for (const SigningTime& time : sig.signing_times)
+        out << "      signing time (" << time.source << "): " << time.time << " from " << time.authority << "\n";
 }
 
 void print_verdict(std::ostream& out, const Verdict& verdict) {

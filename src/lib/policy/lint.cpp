@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "image/local_files.hpp"
+#include "policy/certificate_identity_policy.hpp"
 #include "policy/parse_policy.hpp"
 #include "reference/policy_scopes.hpp"
 
@@ -134,6 +135,23 @@ void check_sigstore_extensions(const SigstoreSignedRequirement& requirement, con
     if (requirement.trusted_root_path) check_key_file(*requirement.trusted_root_path, member_location(location, "trustedRootPath"), warnings);
 }
 
+// The keyless identity extensions (subject, subjectURI, *RegExp, buildSignerURI,
+// githubWorkflow*): not portable, and an unanchored RE2 pattern accepts any
+// value that merely contains a match.
+void check_identity_extensions(const CertificateIdentityExtensions& identity, const std::string& trust_location, Warnings& warnings) {
+    for (const auto& key : identity_extension_keys(identity))
+        warn_not_portable(member_location(trust_location, key), key, warnings);
+    for (const auto& [key, pattern] : {std::pair<const char*, const std::string&>{"subjectRegExp", identity.subject_regexp},
+                                       {"oidcIssuerRegExp", identity.oidc_issuer_regexp},
+                                       {"buildSignerURIRegExp", identity.build_signer_uri_regexp}}) {
+        if (pattern.empty() || signature::go_regexp_is_anchored(pattern)) continue;
+        warnings.add(member_location(trust_location, key),
+                     quote_json_string(pattern) + " is not anchored: RE2 matching is unanchored (as Go's MatchString), so any value "
+                     "that merely contains a match is accepted (\"github.com/org\" also matches "
+                     "\"https://evil.example/?github.com/org\"); write ^...$");
+    }
+}
+
 // DESIGN.md §3: "signatures made by cosign sign carry only the repository"; the default identity never accepts them.
 void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const std::string& location, bool path_transport,
                            Warnings& warnings) {
@@ -143,6 +161,8 @@ void check_sigstore_signed(const SigstoreSignedRequirement& requirement, const s
                      "\"cosign sign\" name only the repository, which matchRepoDigestOrExact never accepts; for cosign-signed "
                      "images use {\"type\": \"matchRepository\"} or {\"type\": \"exactRepository\", \"dockerRepository\": ...}");
     check_sigstore_extensions(requirement, location, warnings);
+    if (requirement.fulcio) check_identity_extensions(requirement.fulcio->identity, member_location(location, "fulcio"), warnings);
+    if (requirement.pki) check_identity_extensions(requirement.pki->identity, member_location(location, "pki"), warnings);
     check_key_files(requirement.key_path, requirement.key_paths, location, "keyPath", "keyPaths", warnings);
     check_key_files(requirement.rekor_public_key_path, requirement.rekor_public_key_paths, location, "rekorPublicKeyPath",
                     "rekorPublicKeyPaths", warnings);

@@ -1,5 +1,6 @@
 // sigstoreSigned requirements, with their fulcio and pki objects, as in
 // c/image's policy_config_sigstore.go. Key files are not read here.
+#include "policy/certificate_identity_policy.hpp"
 #include "policy/parse_policy.hpp"
 
 namespace imgtrust::policy {
@@ -20,17 +21,6 @@ std::optional<std::string> read_path(const rapidjson::Value& object, const std::
     return path;
 }
 
-std::string read_required_text(const rapidjson::Value& object, const std::string& location, std::string_view key,
-                               const std::string& why, ErrorSink& sink) {
-    if (!has_member(object, key)) {
-        sink.report(member_location(location, key), "missing \"" + std::string(key) + "\": " + why);
-        return "";
-    }
-    auto text = read_string(object, location, key, sink);
-    if (text && text->empty()) sink.report(member_location(location, key), "must not be empty");
-    return text.value_or("");
-}
-
 template <typename List>
 List read_non_empty_list(List list, const std::string& location, std::string_view key, ErrorSink& sink) {
     if (list && list->empty()) sink.report(member_location(location, key), "must contain at least one entry");
@@ -38,11 +28,16 @@ List read_non_empty_list(List list, const std::string& location, std::string_vie
 }
 
 // "fulcio": exactly one of caPath/caData (none with a trusted root, which names
-// the CAs), and both oidcIssuer and subjectEmail.
+// the CAs), and both oidcIssuer and subjectEmail; the imgtrust identity
+// extensions are read by read_fulcio_identity (certificate_identity_policy.cpp).
 std::optional<FulcioTrust> parse_fulcio(const rapidjson::Value& value, const std::string& location, bool trusted_root_given,
                                         ErrorSink& sink) {
     std::size_t errors_before = sink.error_count();
-    if (!check_object_keys(value, location, "\"fulcio\"", {"caPath", "caData", "oidcIssuer", "subjectEmail"}, sink))
+    if (!check_object_keys(value, location, "\"fulcio\"",
+                           {"caPath", "caData", "oidcIssuer", "subjectEmail", "subject", "subjectRegExp", "subjectURI",
+                            "oidcIssuerRegExp", "buildSignerURI", "buildSignerURIRegExp", "githubWorkflowTrigger",
+                            "githubWorkflowSha", "githubWorkflowName", "githubWorkflowRepository", "githubWorkflowRef"},
+                           sink))
         return std::nullopt;
     FulcioTrust fulcio;
     fulcio.ca_path = read_path(value, location, "caPath", sink);
@@ -54,19 +49,19 @@ std::optional<FulcioTrust> parse_fulcio(const rapidjson::Value& value, const std
     if (!trusted_root_given && ca_sources == 0)
         sink.report(location, "exactly one of caPath and caData must be specified, none present");
     if (ca_sources == 2) sink.report(location, "caPath and caData cannot be used simultaneously");
-    fulcio.oidc_issuer = read_required_text(value, location, "oidcIssuer", "fulcio requires the expected OIDC issuer", sink);
-    fulcio.subject_email = read_required_text(value, location, "subjectEmail", "fulcio requires the expected signer email", sink);
+    read_fulcio_identity(value, location, fulcio, sink);
     if (sink.error_count() != errors_before) return std::nullopt;
     return fulcio;
 }
 
 // "pki": exactly one of caRootsPath/caRootsData, at most one of the intermediates
-// fields, and at least one of subjectEmail/subjectHostname.
+// fields, and at least one of subjectEmail/subjectHostname (or of the imgtrust
+// extensions subject, subjectRegExp, subjectURI).
 std::optional<PkiTrust> parse_pki(const rapidjson::Value& value, const std::string& location, ErrorSink& sink) {
     std::size_t errors_before = sink.error_count();
     if (!check_object_keys(value, location, "\"pki\"",
                            {"caRootsPath", "caRootsData", "caIntermediatesPath", "caIntermediatesData", "subjectEmail",
-                            "subjectHostname"},
+                            "subjectHostname", "subject", "subjectRegExp", "subjectURI"},
                            sink))
         return std::nullopt;
     PkiTrust pki;
@@ -79,9 +74,7 @@ std::optional<PkiTrust> parse_pki(const rapidjson::Value& value, const std::stri
     if (roots == 2) sink.report(location, "caRootsPath and caRootsData cannot be used simultaneously");
     if (count_present(value, {"caIntermediatesPath", "caIntermediatesData"}) == 2)
         sink.report(location, "caIntermediatesPath and caIntermediatesData cannot be used simultaneously");
-    pki.subject_email = read_string(value, location, "subjectEmail", sink).value_or("");
-    pki.subject_hostname = read_string(value, location, "subjectHostname", sink).value_or("");
-    if (pki.subject_email.empty() && pki.subject_hostname.empty() && sink.error_count() == errors_before)
+    if (!read_pki_identity(value, location, pki, sink) && sink.error_count() == errors_before)
         sink.report(location, "at least one of subjectEmail and subjectHostname must be specified (and not empty)");
     if (sink.error_count() != errors_before) return std::nullopt;
     return pki;

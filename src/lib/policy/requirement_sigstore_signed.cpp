@@ -38,6 +38,10 @@ void record_certificate(SignatureOutcome& record, const signature::CertificateSu
     record.certificate_sans = summary.subject_alternative_names;
     record.certificate_oidc_issuer = summary.oidc_issuer;
     record.integrated_time = summary.integrated_time;
+    record.certificate_matched_san = summary.matched_san;
+    record.certificate_extensions.clear();
+    for (const auto& extension : summary.fulcio_extensions)
+        record.certificate_extensions.push_back({extension.name, extension.oid, extension.value});
 }
 
 // "With a public-key sigstoreSigned that also names Rekor keys, the SET is required

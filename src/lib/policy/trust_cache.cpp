@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "imgtrust/errors.hpp"
+#include "policy/certificate_identity_policy.hpp"
 #include "signature/rejection.hpp"
 #include "util/bytes.hpp"
 
@@ -153,6 +154,16 @@ std::vector<signature::PublicKey> load_rekor_keys(const std::string& location, c
     return keys;
 }
 
+// The identity rule, built (and its regexps compiled) once; errors name the policy location.
+template <typename Build>
+std::shared_ptr<const signature::IdentityRequirement> located_identity(const std::string& location, Build build) {
+    try {
+        return build();
+    } catch (const ConfigError& e) {
+        throw ConfigError(location + ": " + e.what());
+    }
+}
+
 }  // namespace
 
 const SigstoreTrust& TrustCache::sigstore_trust(const Requirement& requirement, const SigstoreSignedRequirement& sigstore) {
@@ -166,7 +177,7 @@ const SigstoreTrust& TrustCache::sigstore_trust(const Requirement& requirement, 
         std::string location = requirement.location + ".fulcio";
         trust.fulcio = signature::FulcioTrustRoot{
             load_root_pool(read_trust_source(location, fulcio.ca_path, fulcio.ca_data, "caPath", "caData")),
-            fulcio.oidc_issuer, fulcio.subject_email};
+            fulcio.oidc_issuer, fulcio.subject_email, located_identity(location, [&] { return fulcio_identity_requirement(fulcio); })};
     }
     if (sigstore.pki) {
         const PkiTrust& pki = *sigstore.pki;
@@ -175,7 +186,7 @@ const SigstoreTrust& TrustCache::sigstore_trust(const Requirement& requirement, 
             load_root_pool(read_trust_source(location, pki.ca_roots_path, pki.ca_roots_data, "caRootsPath", "caRootsData")),
             load_intermediates(read_trust_source(location, pki.ca_intermediates_path, pki.ca_intermediates_data,
                                                  "caIntermediatesPath", "caIntermediatesData")),
-            pki.subject_email, pki.subject_hostname};
+            pki.subject_email, pki.subject_hostname, located_identity(location, [&] { return pki_identity_requirement(pki); })};
     }
     trust.rekor_keys = load_rekor_keys(requirement.location, sigstore);
     return sigstore_trust_.emplace(&requirement, std::move(trust)).first->second;

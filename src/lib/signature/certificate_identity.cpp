@@ -222,6 +222,8 @@ bool go_regexp_match_string(std::string_view pattern, std::string_view text) {
     return matches(*compiled, text);
 }
 
+bool go_regexp_is_anchored(std::string_view pattern) { return is_fully_anchored(pattern); }
+
 std::string go_regexp_compile_error(std::string_view pattern) {
     std::string error;
     compile_go_regexp(pattern, error);

@@ -154,6 +154,9 @@ private:
 bool go_regexp_match_string(std::string_view pattern, std::string_view text);
 // "" when `pattern` compiles as Go's regexp.Compile would accept it, else RE2's error text.
 std::string go_regexp_compile_error(std::string_view pattern);
+// True when the whole pattern is held between ^ (or \A) and $ (or \z): no
+// top-level alternation, no (?m). Conservative: false when unsure.
+bool go_regexp_is_anchored(std::string_view pattern);
 
 // ---------------------------------------------------------------- matching
 

@@ -63,4 +63,23 @@ ImageReport not_checked_report(const ListEntry& entry, std::size_t sequence, con
     return report;
 }
 
+std::vector<SignerField> keyless_identity_fields(const AcceptedSigner& signer) {
+    auto extension = [&](std::string_view name) {
+        for (const auto& found : signer.certificate_extensions)
+            if (found.name == name) return found.value;
+        return std::string();
+    };
+    return {
+        {"certificateMatchedSan", "certificate_matched_san", signer.certificate_matched_san},
+        {"githubWorkflowTrigger", "github_workflow_trigger", extension("githubWorkflowTrigger")},
+        {"githubWorkflowSha", "github_workflow_sha", extension("githubWorkflowSha")},
+        {"githubWorkflowName", "github_workflow_name", extension("githubWorkflowName")},
+        {"githubWorkflowRepository", "github_workflow_repository", extension("githubWorkflowRepository")},
+        {"githubWorkflowRef", "github_workflow_ref", extension("githubWorkflowRef")},
+        {"buildSignerURI", "build_signer_uri", extension("buildSignerURI")},
+        {"runnerEnvironment", "runner_environment", extension("runnerEnvironment")},
+        {"sourceRepositoryURI", "source_repository_uri", extension("sourceRepositoryURI")},
+    };
+}
+
 }  // namespace imgtrust::validate

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "imgtrust/verify.hpp"
 #include "validate/image_list.hpp"
 
 namespace imgtrust::validate {
@@ -45,7 +46,21 @@ struct AcceptedSigner {
     std::string certificate_issuer;             // issuer DN
     std::vector<std::string> certificate_sans;  // "email:…", "DNS:…", "URI:…", "IP:…"
     std::string certificate_oidc_issuer;        // Fulcio only
+    std::string certificate_matched_san;        // the SAN the identity rule matched ("URI:https://…")
+    std::vector<CertificateExtension> certificate_extensions;  // Fulcio extensions (workflow, repository, …)
 };
+
+// The keyless CI fields of a report, in their fixed order (CSV appends these
+// columns after certificate_oidc_issuer; never reorder): the matched SAN, then
+// hangar's githubWorkflow* fields (the deprecated extensions .1.2-.1.6, as
+// hangar and cosign read them) and the .1.9+ buildSignerURI, runnerEnvironment,
+// sourceRepositoryURI. "" when the certificate has none.
+struct SignerField {
+    const char* report_key;  // JSON/YAML key
+    const char* csv_column;
+    std::string value;
+};
+std::vector<SignerField> keyless_identity_fields(const AcceptedSigner& signer);
 
 struct ManifestCheck {
     enum class Kind { image, index, platform } kind = Kind::image;

@@ -28,21 +28,27 @@ public:
 
     void begin(const ReportHeader&) override {
         out_ << "line,input,reference,passed,image_status,error,kind,digest,media_type,platform,status,signed_identity,"
-                "key_fingerprint,reasons,certificate_subject,certificate_issuer,certificate_sans,certificate_oidc_issuer\r\n";
+                "key_fingerprint,reasons,certificate_subject,certificate_issuer,certificate_sans,certificate_oidc_issuer";
+        for (const auto& field : keyless_identity_fields(AcceptedSigner{})) out_ << "," << field.csv_column;  // appended, issue 15
+        out_ << "\r\n";
     }
 
     void write(const ImageReport& report) override {
         const std::string image_part = std::to_string(report.line_number) + "," + csv_field(report.input_line) + "," +
                                        csv_field(report.reference) + "," + (report.passed ? "true" : "false") + "," +
                                        status_name(report.status) + "," + csv_field(report.error) + ",";
-        if (report.manifests.empty()) out_ << image_part << ",,,,,,,,,,,\r\n";
-        for (const auto& check : report.manifests)
+        const std::string no_identity_fields(keyless_identity_fields(AcceptedSigner{}).size(), ',');
+        if (report.manifests.empty()) out_ << image_part << ",,,,,,,,,,," << no_identity_fields << "\r\n";
+        for (const auto& check : report.manifests) {
             out_ << image_part << kind_name(check.kind) << "," << csv_field(check.digest) << "," << csv_field(check.media_type)
                  << "," << csv_field(check.has_platform ? check.platform.text() : "") << "," << status_name(check.status)
                  << "," << csv_field(check.signer.signed_identity) << "," << csv_field(check.signer.key_fingerprint) << ","
                  << csv_field(joined_reasons(check.reasons)) << "," << csv_field(check.signer.certificate_subject) << ","
                  << csv_field(check.signer.certificate_issuer) << "," << csv_field(joined_reasons(check.signer.certificate_sans)) << ","
-                 << csv_field(check.signer.certificate_oidc_issuer) << "\r\n";
+                 << csv_field(check.signer.certificate_oidc_issuer);
+            for (const auto& field : keyless_identity_fields(check.signer)) out_ << "," << csv_field(field.value);
+            out_ << "\r\n";
+        }
     }
 
     void end(const ReportSummary&) override { out_.flush(); }

@@ -138,8 +138,10 @@ private:
              << ",\n         \"certificateSubject\": " << json_quote(check.signer.certificate_subject)
              << ", \"certificateIssuer\": " << json_quote(check.signer.certificate_issuer)
              << ",\n         \"certificateSans\": " << quoted_list(check.signer.certificate_sans, json_quote)
-             << ", \"certificateOidcIssuer\": " << json_quote(check.signer.certificate_oidc_issuer)
-             << ",\n         \"reasons\": " << quoted_list(check.reasons, json_quote) << "}";
+             << ", \"certificateOidcIssuer\": " << json_quote(check.signer.certificate_oidc_issuer) << ",\n        ";
+        for (const auto& field : keyless_identity_fields(check.signer))
+            out_ << " " << json_quote(field.report_key) << ": " << json_quote(field.value) << ",";
+        out_ << "\n         \"reasons\": " << quoted_list(check.reasons, json_quote) << "}";
     }
 
     std::ostream& out_;
@@ -174,8 +176,10 @@ public:
                  << "\n        certificateSubject: " << yaml_quote(check.signer.certificate_subject)
                  << "\n        certificateIssuer: " << yaml_quote(check.signer.certificate_issuer)
                  << "\n        certificateSans: " << quoted_list(check.signer.certificate_sans, yaml_quote)
-                 << "\n        certificateOidcIssuer: " << yaml_quote(check.signer.certificate_oidc_issuer)
-                 << "\n        reasons: " << quoted_list(check.reasons, yaml_quote);
+                 << "\n        certificateOidcIssuer: " << yaml_quote(check.signer.certificate_oidc_issuer);
+            for (const auto& field : keyless_identity_fields(check.signer))
+                out_ << "\n        " << field.report_key << ": " << yaml_quote(field.value);
+            out_ << "\n        reasons: " << quoted_list(check.reasons, yaml_quote);
         }
         any_ = true;
     }

@@ -25,9 +25,10 @@ void take_accepted_signature(const Verdict& verdict, StatusDerivation& derived) 
     for (const auto& requirement : verdict.requirements)
         for (const auto& signature : requirement.signatures)
             if (signature.accepted) {
-                derived.signer = AcceptedSigner{signature.signed_identity,     signature.key_fingerprint,
-                                                signature.certificate_subject, signature.certificate_issuer,
-                                                signature.certificate_sans,    signature.certificate_oidc_issuer};
+                derived.signer = AcceptedSigner{signature.signed_identity,         signature.key_fingerprint,
+                                                signature.certificate_subject,     signature.certificate_issuer,
+                                                signature.certificate_sans,        signature.certificate_oidc_issuer,
+                                                signature.certificate_matched_san, signature.certificate_extensions};
                 return;
             }
 }
@@ -50,6 +51,9 @@ CheckStatus classify_signature_reason(const std::string& reason) {
     if (starts_with(reason, "Unexpected Fulcio OIDC issuer")) return CheckStatus::untrusted_key;
     if (starts_with(reason, "Required email")) return CheckStatus::untrusted_key;
     if (starts_with(reason, "Unexpected subject hostname")) return CheckStatus::untrusted_key;
+    // Keyless identity rules (certificate_identity.hpp): a SAN, URI or Fulcio extension not matching.
+    if (starts_with(reason, "Certificate subject: ")) return CheckStatus::untrusted_key;
+    if (starts_with(reason, "Certificate extension ")) return CheckStatus::untrusted_key;
     if (starts_with(reason, "cryptographic signature verification of Rekor SET failed")) return CheckStatus::untrusted_key;
     if (contains(reason, "in Rekor SET does not match")) return CheckStatus::untrusted_key;
     return CheckStatus::invalid_signature;

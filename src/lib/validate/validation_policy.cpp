@@ -3,6 +3,7 @@
 #include "imgtrust/errors.hpp"
 #include "imgtrust/reference.hpp"
 #include "signature/certificate.hpp"
+#include "signature/certificate_identity.hpp"
 #include "signature/public_key.hpp"
 #include "signature/rejection.hpp"
 #include "util/bytes.hpp"
@@ -49,13 +50,20 @@ void check_intermediates_file(const std::string& path) {
     }
 }
 
-bool has_fulcio_options(const TrustOptions& o) { return !o.fulcio_ca_path.empty() || !o.certificate_oidc_issuer.empty(); }
+bool has_github_workflow_options(const TrustOptions& o) {
+    return !o.github_workflow_trigger.empty() || !o.github_workflow_sha.empty() || !o.github_workflow_name.empty() ||
+           !o.github_workflow_repository.empty() || !o.github_workflow_ref.empty();
+}
+bool has_fulcio_options(const TrustOptions& o) {
+    return !o.fulcio_ca_path.empty() || !o.certificate_oidc_issuer.empty() || !o.certificate_oidc_issuer_regexp.empty() ||
+           has_github_workflow_options(o);
+}
+bool has_identity(const TrustOptions& o) { return !o.certificate_identity.empty() || !o.certificate_identity_regexp.empty(); }
 bool has_pki_options(const TrustOptions& o) {
     return !o.ca_roots_path.empty() || !o.ca_intermediates_path.empty() || !o.certificate_hostname.empty();
 }
 bool has_in_memory_options(const TrustOptions& o) {
-    return !o.key_paths.empty() || has_fulcio_options(o) || has_pki_options(o) || !o.certificate_identity.empty() ||
-           !o.rekor_key_paths.empty();
+    return !o.key_paths.empty() || has_fulcio_options(o) || has_pki_options(o) || has_identity(o) || !o.rekor_key_paths.empty();
 }
 
 void check_sources(const TrustOptions& o) {
@@ -76,7 +84,7 @@ void check_sources(const TrustOptions& o) {
 
 void check_keyless_combination(const TrustOptions& o) {
     const bool fulcio = has_fulcio_options(o), pki = has_pki_options(o);
-    if (!o.key_paths.empty() && (fulcio || pki || !o.certificate_identity.empty()))
+    if (!o.key_paths.empty() && (fulcio || pki || has_identity(o)))
         throw ConfigError("public keys (-p/--sigstore-pubkey/-k/--key) and keyless or PKI certificate options "
                           "(--fulcio-ca, --certificate-oidc-issuer, --certificate-identity, --ca-roots, "
                           "--ca-intermediates, --certificate-hostname) cannot be used together");
@@ -88,21 +96,52 @@ void check_keyless_combination(const TrustOptions& o) {
         if (o.rekor_key_paths.empty())
             throw ConfigError("keyless verification needs --rekor-public-key FILE: containers-policy.json(5) requires a "
                               "Rekor public key with fulcio");
-        if (o.certificate_oidc_issuer.empty()) throw ConfigError("keyless verification needs --certificate-oidc-issuer URL");
-        if (o.certificate_identity.empty()) throw ConfigError("keyless verification needs --certificate-identity EMAIL");
+        if (o.certificate_oidc_issuer.empty() && o.certificate_oidc_issuer_regexp.empty())
+            throw ConfigError("keyless verification needs --certificate-oidc-issuer URL or --certificate-oidc-issuer-regexp RE2");
+        if (!has_identity(o))
+            throw ConfigError("keyless verification needs --certificate-identity VALUE or --certificate-identity-regexp RE2");
     } else if (pki) {
         if (o.ca_roots_path.empty()) throw ConfigError("PKI verification needs --ca-roots FILE");
-        if (o.certificate_identity.empty() && o.certificate_hostname.empty())
-            throw ConfigError("PKI verification needs --certificate-identity EMAIL and/or --certificate-hostname HOST");
+        if (!has_identity(o) && o.certificate_hostname.empty())
+            throw ConfigError("PKI verification needs --certificate-identity VALUE (or --certificate-identity-regexp RE2) "
+                              "and/or --certificate-hostname HOST");
         if (!o.rekor_key_paths.empty())
             throw ConfigError("--rekor-public-key cannot be used with PKI (--ca-roots): containers-policy.json(5) does not "
                               "support Rekor keys with pki");
-    } else if (!o.certificate_identity.empty()) {
+    } else if (has_identity(o)) {
         throw ConfigError("--certificate-identity needs keyless (--fulcio-ca, --rekor-public-key, "
                           "--certificate-oidc-issuer) or PKI (--ca-roots) options");
     } else if (!o.rekor_key_paths.empty() && o.key_paths.empty()) {
         throw ConfigError("--rekor-public-key needs -p/--sigstore-pubkey keys or keyless (--fulcio-ca) options");
     }
+}
+
+// cosign v2.6 accepts both forms of a pair and then disagrees with itself: its
+// legacy verifier ignores the exact value when a regexp is given, its bundle
+// verifier (sigstore-go) requires both. imgtrust refuses the ambiguity.
+void check_identity_flags(const TrustOptions& o) {
+    if (!o.certificate_identity.empty() && !o.certificate_identity_regexp.empty())
+        throw ConfigError("--certificate-identity and --certificate-identity-regexp cannot be used together");
+    if (!o.certificate_oidc_issuer.empty() && !o.certificate_oidc_issuer_regexp.empty())
+        throw ConfigError("--certificate-oidc-issuer and --certificate-oidc-issuer-regexp cannot be used together");
+    for (const auto& [flag, pattern] : {std::pair<const char*, const std::string&>{"--certificate-identity-regexp", o.certificate_identity_regexp},
+                                        {"--certificate-oidc-issuer-regexp", o.certificate_oidc_issuer_regexp}}) {
+        std::string error = pattern.empty() ? "" : signature::go_regexp_compile_error(pattern);
+        if (!error.empty()) throw ConfigError(std::string(flag) + " " + pattern + ": invalid RE2 regular expression: " + error);
+    }
+}
+
+CertificateIdentityExtensions identity_extensions(const TrustOptions& o) {
+    CertificateIdentityExtensions identity;
+    identity.subject = o.certificate_identity;
+    identity.subject_regexp = o.certificate_identity_regexp;
+    identity.oidc_issuer_regexp = o.certificate_oidc_issuer_regexp;
+    identity.github_workflow_trigger = o.github_workflow_trigger;
+    identity.github_workflow_sha = o.github_workflow_sha;
+    identity.github_workflow_name = o.github_workflow_name;
+    identity.github_workflow_repository = o.github_workflow_repository;
+    identity.github_workflow_ref = o.github_workflow_ref;
+    return identity;
 }
 
 SignedIdentity identity_for(const TrustOptions& options) {
@@ -130,18 +169,29 @@ std::string joined(const std::vector<std::string>& values) {
     return text;
 }
 
+// `OIDC issuer "…", subject (any SAN) "…", GitHub workflow ref "…"` (IdentityRequirement::describe).
+std::string describe_identity(const TrustOptions& o) {
+    signature::IdentityRequirementSpec spec;
+    spec.subject = o.certificate_identity;
+    spec.subject_regexp = o.certificate_identity_regexp;
+    spec.oidc_issuer = o.certificate_oidc_issuer;
+    spec.oidc_issuer_regexp = o.certificate_oidc_issuer_regexp;
+    spec.github_workflow = {o.github_workflow_trigger, o.github_workflow_sha, o.github_workflow_name, o.github_workflow_repository,
+                            o.github_workflow_ref};
+    return signature::IdentityRequirement(std::move(spec)).describe();
+}
+
 std::string describe_trust(const TrustOptions& o) {
     std::string text;
     switch (trust_kind(o)) {
         case TrustKind::keys: text = joined(o.key_paths); break;
         case TrustKind::fulcio:
-            text = "fulcio (CA " + o.fulcio_ca_path + ", OIDC issuer " + o.certificate_oidc_issuer + ", email " +
-                   o.certificate_identity + ")";
+            text = "fulcio (CA " + o.fulcio_ca_path + ", " + describe_identity(o) + ")";
             break;
         case TrustKind::pki:
             text = "pki (roots " + o.ca_roots_path +
                    (o.ca_intermediates_path.empty() ? "" : ", intermediates " + o.ca_intermediates_path) +
-                   (o.certificate_identity.empty() ? "" : ", email " + o.certificate_identity) +
+                   (has_identity(o) ? ", " + describe_identity(o) : "") +
                    (o.certificate_hostname.empty() ? "" : ", hostname " + o.certificate_hostname) + ")";
             break;
         case TrustKind::none: break;
@@ -173,7 +223,7 @@ SigstoreSignedRequirement in_memory_requirement(const TrustOptions& o) {
             break;
         case TrustKind::fulcio:
             check_root_file(o.fulcio_ca_path, "--fulcio-ca");
-            sigstore.fulcio = FulcioTrust{o.fulcio_ca_path, std::nullopt, o.certificate_oidc_issuer, o.certificate_identity};
+            sigstore.fulcio = FulcioTrust{o.fulcio_ca_path, std::nullopt, o.certificate_oidc_issuer, "", identity_extensions(o)};
             break;
         case TrustKind::pki: {
             check_root_file(o.ca_roots_path, "--ca-roots");
@@ -183,7 +233,8 @@ SigstoreSignedRequirement in_memory_requirement(const TrustOptions& o) {
                 check_intermediates_file(o.ca_intermediates_path);
                 pki.ca_intermediates_path = o.ca_intermediates_path;
             }
-            pki.subject_email = o.certificate_identity;
+            pki.identity.subject = o.certificate_identity;  // any SAN, as cosign (no longer the email SAN only)
+            pki.identity.subject_regexp = o.certificate_identity_regexp;
             pki.subject_hostname = o.certificate_hostname;
             sigstore.pki = std::move(pki);
             break;
@@ -207,6 +258,7 @@ TrustKind trust_kind(const TrustOptions& options) {
 Policy build_validation_policy(const TrustOptions& options) {
     check_sources(options);
     check_keyless_combination(options);
+    check_identity_flags(options);
     if (options.insecure_policy) return insecure_accept_anything_policy();
     if (!options.policy_path.empty()) return load_policy_file(options.policy_path);
     SigstoreSignedRequirement sigstore = in_memory_requirement(options);
@@ -215,6 +267,19 @@ Policy build_validation_policy(const TrustOptions& options) {
     policy.default_requirements.push_back(Requirement{sigstore, "default[0]"});
     policy.transports["docker"][""].push_back(Requirement{sigstore, "transports.docker[\"\"][0]"});
     return policy;
+}
+
+std::vector<std::string> trust_option_warnings(const TrustOptions& options) {
+    std::vector<std::string> warnings;
+    for (const auto& [flag, pattern] : {std::pair<const char*, const std::string&>{"--certificate-identity-regexp", options.certificate_identity_regexp},
+                                        {"--certificate-oidc-issuer-regexp", options.certificate_oidc_issuer_regexp}}) {
+        if (pattern.empty() || signature::go_regexp_is_anchored(pattern)) continue;
+        warnings.push_back(std::string(flag) + " " + pattern +
+                           " is not anchored: RE2 matching is unanchored (as cosign's Go MatchString), so any value that merely "
+                           "contains a match is accepted (github.com/org also matches https://evil.example/?github.com/org); "
+                           "write ^...$");
+    }
+    return warnings;
 }
 
 }  // namespace imgtrust::validate

@@ -57,7 +57,9 @@ TEST_CASE("validation policy: keyless options build fulcio with a mandatory Reko
     CHECK(requirement.fulcio->ca_path == keyless("fulcio-root.pem"));
     CHECK_FALSE(requirement.fulcio->ca_data);
     CHECK(requirement.fulcio->oidc_issuer == "https://oidc.example.com");
-    CHECK(requirement.fulcio->subject_email == "signer@example.com");
+    // --certificate-identity matches any SAN, as cosign does (issue 15): "subject", not c/image's email-only subjectEmail.
+    CHECK(requirement.fulcio->subject_email.empty());
+    CHECK(requirement.fulcio->identity.subject == "signer@example.com");
     CHECK(requirement.rekor_public_key_path == keyless("rekor.pub"));
     CHECK_FALSE(requirement.key_path);
     CHECK_FALSE(requirement.pki);
@@ -82,7 +84,8 @@ TEST_CASE("validation policy: PKI options build pki with roots, intermediates, e
     REQUIRE(requirement.pki);
     CHECK(requirement.pki->ca_roots_path == keyless("pki-root.pem"));
     CHECK(requirement.pki->ca_intermediates_path == keyless("pki-intermediate.pem"));
-    CHECK(requirement.pki->subject_email == "pki-signer@example.com");
+    CHECK(requirement.pki->subject_email.empty());
+    CHECK(requirement.pki->identity.subject == "pki-signer@example.com");
     CHECK(requirement.pki->subject_hostname == "signer.example.com");
     CHECK_FALSE(requirement.rekor_public_key_path);
     CHECK(requirement.signed_identity.kind == SignedIdentity::Kind::match_repository);
@@ -93,6 +96,7 @@ TEST_CASE("validation policy: PKI options build pki with roots, intermediates, e
     const auto host = docker_requirement(build_validation_policy(hostname_only));
     REQUIRE(host.pki);
     CHECK(host.pki->subject_email.empty());
+    CHECK(host.pki->identity.subject.empty());
     CHECK_FALSE(host.pki->ca_intermediates_path);
 }
 
@@ -139,7 +143,7 @@ TEST_CASE("validation policy: keyless and PKI combinations are refused with a cl
     intermediates_only.ca_intermediates_path = keyless("pki-intermediate.pem");
     intermediates_only.certificate_identity = "pki-signer@example.com";
     CHECK(refusal(intermediates_only).find("PKI verification needs --ca-roots") != std::string::npos);
-    CHECK(refusal(without(pki_options(), &TrustOptions::certificate_identity)).find("--certificate-identity EMAIL and/or") !=
+    CHECK(refusal(without(pki_options(), &TrustOptions::certificate_identity)).find("--certificate-identity VALUE (or --certificate-identity-regexp RE2) and/or") !=
           std::string::npos);
     TrustOptions pki_with_rekor = pki_options();
     pki_with_rekor.rekor_key_paths = {keyless("rekor.pub")};

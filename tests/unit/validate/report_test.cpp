@@ -117,11 +117,14 @@ TEST_CASE("csv report: one row per manifest, RFC 4180 quoting") {
     while (std::getline(lines, line)) rows.push_back(line);
     REQUIRE(rows.size() == 5);  // header, 2 manifests (one reason has an embedded newline → 2 physical lines), 1 invalid line
     CHECK(rows[0] == "line,input,reference,passed,image_status,error,kind,digest,media_type,platform,status,signed_identity,key_fingerprint,reasons,"
-                     "certificate_subject,certificate_issuer,certificate_sans,certificate_oidc_issuer\r");
+                     "certificate_subject,certificate_issuer,certificate_sans,certificate_oidc_issuer,"
+                     // appended by issue 15 (keyless CI identities); never reordered
+                     "certificate_matched_san,github_workflow_trigger,github_workflow_sha,github_workflow_name,"
+                     "github_workflow_repository,github_workflow_ref,build_signer_uri,runner_environment,source_repository_uri\r");
     CHECK(rows[1].rfind("4,  reg.example/app:v1,docker://reg.example/app:v1,false,unsigned,,index,sha256:1111,", 0) == 0);
     CHECK(rows[2].find(",platform,sha256:2222,,linux/arm64/v8,unsigned,,,\"A signature was required, but no signature exists | quote \"\" comma, newline") != std::string::npos);
-    CHECK(rows[3] == "end\",,,,\r");
-    CHECK(rows[4] == "7,Bad\xff/Ref,,false,invalid-reference,line 7: invalid image reference,,,,,,,,,,,,\r");
+    CHECK(rows[3] == "end\",,,,,,,,,,,,,\r");
+    CHECK(rows[4] == "7,Bad\xff/Ref,,false,invalid-reference,line 7: invalid image reference,,,,,,,,,,,,,,,,,,,,,\r");
 }
 
 namespace {
@@ -166,7 +169,33 @@ TEST_CASE("reports: the accepted certificate's subject, issuer, SANs and OIDC is
 
     std::string csv = render("csv", {keyless_report()});
     CHECK(csv.find(",,\"CN=test fulcio intermediate,O=imgtrust tests\",email:signer@example.com | "
-                   "URI:https://ci.example.com/job,https://oidc.example.com\r\n") != std::string::npos);
+                   "URI:https://ci.example.com/job,https://oidc.example.com,,,,,,,,,\r\n") != std::string::npos);
+}
+
+TEST_CASE("reports: the matched SAN and the Fulcio workflow extensions (hangar's githubWorkflow* fields)") {
+    ImageReport report = keyless_report();
+    auto& signer = report.manifests[0].signer;
+    signer.certificate_matched_san = "URI:https://ci.example.com/job";
+    signer.certificate_extensions = {{"githubWorkflowTrigger", "1.3.6.1.4.1.57264.1.2", "push"},
+                                     {"githubWorkflowRepository", "1.3.6.1.4.1.57264.1.5", "o/r"},
+                                     {"githubWorkflowRef", "1.3.6.1.4.1.57264.1.6", "refs/heads/main"},
+                                     {"buildSignerURI", "1.3.6.1.4.1.57264.1.9", "https://ci.example.com/job"},
+                                     {"runnerEnvironment", "1.3.6.1.4.1.57264.1.11", "github-hosted"}};
+    rapidjson::Document document;
+    document.Parse(render("json", {report}).c_str());
+    REQUIRE_FALSE(document.HasParseError());
+    const auto& manifest = document["results"][0]["manifests"][0];
+    CHECK(std::string(manifest["certificateMatchedSan"].GetString()) == "URI:https://ci.example.com/job");
+    CHECK(std::string(manifest["githubWorkflowRepository"].GetString()) == "o/r");
+    CHECK(std::string(manifest["githubWorkflowSha"].GetString()).empty());
+    CHECK(std::string(manifest["buildSignerURI"].GetString()) == "https://ci.example.com/job");
+    CHECK(std::string(manifest["runnerEnvironment"].GetString()) == "github-hosted");
+    YAML::Node yaml = YAML::Load(render("yaml", {report}));
+    CHECK(yaml["results"][0]["manifests"][0]["githubWorkflowRef"].as<std::string>() == "refs/heads/main");
+    CHECK(yaml["results"][0]["manifests"][0]["certificateMatchedSan"].as<std::string>() == "URI:https://ci.example.com/job");
+    std::string csv = render("csv", {report});
+    CHECK(csv.find(",https://oidc.example.com,URI:https://ci.example.com/job,push,,,o/r,refs/heads/main,https://ci.example.com/job,"
+                   "github-hosted,\r\n") != std::string::npos);
 }
 
 TEST_CASE("report formats: unknown is a configuration error") {
