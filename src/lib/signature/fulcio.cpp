@@ -68,6 +68,9 @@ IdentityRequirement fulcio_identity_requirement(const FulcioTrustRoot& trust) {
 CertificateSummary summarize_identity_match(const Certificate& certificate, const IdentityMatch& match) {
     CertificateSummary summary = summarize_certificate(certificate);
     summary.oidc_issuer = match.oidc_issuer;
+    // The Fulcio username otherName is a SAN for cosign too; listed last, after the types summarize_certificate lists.
+    for (const auto& san : match.subject_alternative_names)
+        if (san.type == SanType::other_name) summary.subject_alternative_names.push_back("otherName:" + san.value);
     if (match.matched_san) summary.matched_san = std::string(san_type_name(match.matched_san->type)) + ":" + match.matched_san->value;
     summary.fulcio_extensions = match.extensions.present();
     return summary;

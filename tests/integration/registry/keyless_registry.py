@@ -112,9 +112,16 @@ def build_cases():
     return [Case(*row) for row in rows]
 
 
+def image_dir(subject):
+    """keyless/images/<subject>, or keyless/ci/images/<name> for the CI-identity subjects "ci/<name>"."""
+    if subject.startswith("ci/"):
+        return os.path.join(KEYLESS, "ci", "images", subject[len("ci/"):])
+    return os.path.join(KEYLESS, "images", subject)
+
+
 def fixture_signatures(subject):
     """The fixture's signature-N files as attachment layers (annotations kept)."""
-    directory = os.path.join(KEYLESS, "images", subject)
+    directory = image_dir(subject)
     names = sorted((n for n in os.listdir(directory) if n.startswith("signature-")), key=lambda n: int(n.split("-")[1]))
     signatures = []
     for name in names:
@@ -144,10 +151,10 @@ class World:
 
     def publish(self, subject):
         """Pushes the image and its attachment; the pushed digest must be the one the fixture signed."""
-        image_dir = os.path.join(KEYLESS, "images", subject)
-        publish.skopeo_copy("dir:" + image_dir, "docker://" + self.name(subject), extra=["--remove-signatures"])
+        source = image_dir(subject)
+        publish.skopeo_copy("dir:" + source, "docker://" + self.name(subject), extra=["--remove-signatures"])
         digest, _ = publish.manifest_digest(self.registry, subject + "/app", "v1")
-        with open(os.path.join(image_dir, "manifest.json"), "rb") as f:
+        with open(os.path.join(source, "manifest.json"), "rb") as f:
             expected = "sha256:" + hashlib.sha256(f.read()).hexdigest()
         if digest != expected:
             raise RuntimeError("%s: the registry serves %s, the fixture signed %s" % (subject, digest, expected))
@@ -155,7 +162,7 @@ class World:
 
     def copy_to_dir(self, subject):
         if subject not in self.copies:
-            destination = os.path.join(self.workdir, "copy-" + subject)
+            destination = os.path.join(self.workdir, "copy-" + subject.replace("/", "-"))
             completed = publish.skopeo_copy_to_dir("docker://" + self.name(subject), destination, self.registries_d)
             if completed.returncode != 0:
                 raise RuntimeError("skopeo copy %s: %s" % (subject, completed.stderr.strip()))
@@ -213,6 +220,10 @@ ValidateCase = collections.namedtuple("ValidateCase", "name subjects flags forma
 
 
 def validate_cases():
+    return keyless_validate_cases() + parity_cases() + hangar_user_cases()
+
+
+def keyless_validate_cases():
     keyless = ["fulcio-valid", "fulcio-wrong-email", "fulcio-expired-at-integrated-time", "fulcio-wrong-issuer",
                "fulcio-missing-set", "fulcio-set-untrusted-rekor-key", "unsigned"]
     return [
@@ -274,6 +285,11 @@ def certificate_problems(case, index, status, certificate):
         if any(certificate.values()):
             return ["row %d (%s) has certificate fields %r" % (index, status, certificate)]
         return []
+    if case.name.startswith(("parity/", "hangar-flags/")):
+        wanted_issuer = "CN=test ci fulcio intermediate,O=imgtrust tests"
+        if certificate["issuer"] != wanted_issuer or not certificate["oidc"] or not certificate["sans"]:
+            return ["row %d: CI certificate %r (issuer should be %s, with an OIDC issuer)" % (index, certificate, wanted_issuer)]
+        return []
     if case.name.startswith("validate/keyless"):
         wanted = {"subject": "", "issuer": FULCIO_ISSUER_DN, "sans": ["email:" + SIGNER], "oidc": OIDC}
         return [] if certificate == wanted else ["row %d: certificate %r, expected %r" % (index, certificate, wanted)]
@@ -292,12 +308,66 @@ def check_validate_case(arguments, world, case):
     if completed.returncode != case.exit_code:
         note = "exit %d" % completed.returncode
         return ["%s, expected %d: %s" % (note, case.exit_code, completed.stderr[-600:])], note
+    if case.exit_code == 2:
+        return ([] if not os.path.exists(report) else ["a usage error wrote a report"]), "exit 2"
     rows = report_rows(case, report)
     statuses = [status for status, _ in rows]
     problems = [] if statuses == case.expect else ["statuses %s, expected %s" % (statuses, case.expect)]
+    if case.name.startswith("hangar-flags/"):
+        problems += check_workflow_fields(case, report)
     for index, (status, certificate) in enumerate(rows):
         problems += certificate_problems(case, index, status, certificate)
     return problems, " ".join(statuses)
+
+
+# --- CI identities (issue 15): the hangar parity rows, run by imgtrust validate ---
+
+WORKFLOW = "https://github.com/o/r/.github/workflows/x.yml@refs/heads/main"
+GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
+# What hangar gets from the public Sigstore TUF root, and the repository the fixtures sign.
+CI_TRUST = ["--fulcio-ca", os.path.join(KEYLESS, "ci", "fulcio-root.pem"),
+            "--rekor-public-key", os.path.join(KEYLESS, "ci", "rekor.pub")] + SAME_REPOSITORY
+# Exactly what a hangar user passes to `hangar sign validate` for a GitHub-workflow-signed list.
+HANGAR_FLAGS = ["--certificate-identity", WORKFLOW, "--certificate-oidc-issuer", GITHUB_ISSUER]
+
+
+def parity_rows():
+    with open(os.path.join(publish.FIXTURES, "identity", "hangar-parity.json"), encoding="utf-8") as f:
+        return json.load(f)["rows"]
+
+
+def parity_cases():
+    """One validate run per row of tests/fixtures/identity/hangar-parity.json."""
+    cases = []
+    for row in parity_rows():
+        flags = [item for key, value in row["flags"].items() for item in ("--" + key, value)]
+        usage = row["imgtrust"] == "usage-error"
+        cases.append(ValidateCase("parity/" + row["name"], ["ci/" + row["image"]], CI_TRUST + flags, "json",
+                                  [] if usage else [row["imgtrust"]], 2 if usage else (0 if row["imgtrust"] == "verified" else 1)))
+    return cases
+
+
+def hangar_user_cases():
+    """A GitHub-workflow-signed list checked with hangar's own two identity flags: JSON and CSV carry the workflow."""
+    subjects = ["ci/ci-github", "ci/ci-email-and-uri", "ci/ci-github-other-ref"]
+    return [ValidateCase("hangar-flags/" + fmt, subjects, CI_TRUST + HANGAR_FLAGS, fmt,
+                         ["verified", "verified", "untrusted-key"], 1) for fmt in ("json", "csv")]
+
+
+def check_workflow_fields(case, report):
+    """The accepted ci-github row names the matched URI SAN and hangar's githubWorkflow* values."""
+    with open(report, encoding="utf-8") as f:
+        text = f.read()
+    if case.format == "csv":
+        rows = list(csv.DictReader(text.splitlines()))
+        first = {"matched": rows[0]["certificate_matched_san"], "repository": rows[0]["github_workflow_repository"],
+                 "ref": rows[0]["github_workflow_ref"], "signer": rows[0]["build_signer_uri"]}
+    else:
+        manifest = json.loads(text)["results"][0]["manifests"][0]
+        first = {"matched": manifest["certificateMatchedSan"], "repository": manifest["githubWorkflowRepository"],
+                 "ref": manifest["githubWorkflowRef"], "signer": manifest["buildSignerURI"]}
+    wanted = {"matched": "URI:" + WORKFLOW, "repository": "o/r", "ref": "refs/heads/main", "signer": WORKFLOW}
+    return [] if first == wanted else ["workflow fields %r, expected %r" % (first, wanted)]
 
 
 USAGE_ERRORS = [
