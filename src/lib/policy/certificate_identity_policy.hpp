@@ -2,7 +2,7 @@
 // oidcIssuer/subjectEmail and the imgtrust extensions (subject, subjectRegExp,
 // subjectURI, oidcIssuerRegExp, buildSignerURI[RegExp], githubWorkflow*),
 // read strictly and turned into one signature::IdentityRequirement.
-// Keep in sync with docs/containers-policy-json-notes.md and man/imgtrust-policy-extensions.5.md.
+// Keep in sync with docs/keyless-ci-identities.md and man/imgtrust-policy.1 (IMGTRUST EXTENSIONS).
 #pragma once
 
 #include <rapidjson/document.h>
