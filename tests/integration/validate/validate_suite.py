@@ -231,8 +231,10 @@ def case_jobs_identical(world, imgtrust, scratch):
         checks.true(report_format + ": failed files differ", one.failed_text == eight.failed_text)
         if report_format == "csv" and one.report_text:
             rows = list(csv.reader(io.StringIO(one.report_text, newline="")))
-            checks.equal("csv columns", len(rows[0]), 18)
-            checks.true("csv rows all have 18 columns", all(len(row) == 18 for row in rows))
+            # 18 columns, then the 9 keyless CI identity columns appended by issue 15 (never reordered)
+            checks.equal("csv columns", len(rows[0]), 27)
+            checks.equal("csv column 18 (first appended)", rows[0][18], "certificate_matched_san")
+            checks.true("csv rows all have 27 columns", all(len(row) == 27 for row in rows))
     return checks.result()
 
 
