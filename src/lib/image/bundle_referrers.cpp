@@ -1,7 +1,6 @@
 #include "image/bundle_referrers.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "image/manifest_format.hpp"
 #include "imgtrust/errors.hpp"
@@ -61,7 +60,7 @@ void check_bundle_layer(const Descriptor& layer, const std::string& where) {
         throw FetchError(where + ": bundle layer " + layer.digest + " has an unacceptable size " + std::to_string(layer.size));
 }
 
-void log(const ReferrerStore& store, const std::string& line) {
+void log_line(const ReferrerStore& store, const std::string& line) {
     if (store.debug) store.debug(line);
 }
 
@@ -172,19 +171,19 @@ void append_bundle_referrers(const std::vector<Descriptor>& bundles, const std::
         require_valid_digest(referrer.digest, referrer_where);
         const std::optional<std::string> manifest = store.manifest(referrer.digest);
         if (!manifest) {
-            log(store, "Skipping referrer " + referrer.digest + ": its manifest does not exist");
+            log_line(store, "Skipping referrer " + referrer.digest + ": its manifest does not exist");
             continue;
         }
         const ReferrerManifest inspected = inspect_referrer_manifest(*manifest, image_digest, referrer_where);
         if (!inspected.skip_reason.empty()) {
-            log(store, "Skipping referrer " + referrer.digest + ": " + inspected.skip_reason);
+            log_line(store, "Skipping referrer " + referrer.digest + ": " + inspected.skip_reason);
             continue;
         }
         for (const auto& layer : inspected.bundle_layers) {
             if (++appended > max_signatures)
                 throw FetchError(where + ": more than " + std::to_string(max_signatures) + " Sigstore bundles, assuming that is unreasonable");
             check_bundle_layer(layer, referrer_where);
-            log(store, "Reading Sigstore bundle " + layer.digest + " of referrer " + referrer.digest + " (" + found_in + ")");
+            log_line(store, "Reading Sigstore bundle " + layer.digest + " of referrer " + referrer.digest + " (" + found_in + ")");
             std::string bundle = store.blob(layer.digest, max_signature_bytes);
             if (bundle.size() != static_cast<std::uint64_t>(layer.size) || !require_valid_digest(layer.digest, referrer_where).matches(bundle))
                 throw FetchError(referrer_where + ": bundle layer " + layer.digest + " does not match its digest and size");
