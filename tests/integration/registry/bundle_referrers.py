@@ -226,7 +226,7 @@ def fixture_image_cases():
     with open(os.path.join(publish.FIXTURES, "bundles", "index.json")) as source:
         cases = json.load(source)["cases"]
     unsigned = rp.digest_of(open(os.path.join(publish.fixture_image("unsigned"), "manifest.json"), "rb").read())
-    return [case for case in cases if case["name"].startswith("keyed/") and case.get("image")
+    return [case for case in cases if case["name"].startswith("keyed/") and case.get("image") and case.get("key")
             and case["image"]["manifest_digest"] == unsigned]
 
 
@@ -246,7 +246,7 @@ def metamorphic_cases(setup):
             layout = os.path.join(setup.workdir, "saved-%d" % number)
             cosign_save_layout.save(setup.registry.url, repository, "v1", layout)
             policy = common.write_policy(setup.workdir, "meta-%d" % number, common.policy({
-                "type": "sigstoreSigned", "keyPath": publish.fixture_key("ecdsa-p256.pub"),
+                "type": "sigstoreSigned", "keyPath": os.path.join(publish.FIXTURES, fixture["key"]),
                 "trustedRootPath": os.path.join(publish.FIXTURES, fixture["trusted_root"]),
                 "signedIdentity": {"type": "matchDigestOnly"}}))
             remote = rc.run_imgtrust(setup.arguments.imgtrust, policy, "docker://%s/%s:v1" % (setup.registry.host, repository),
