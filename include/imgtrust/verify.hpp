@@ -23,10 +23,17 @@ struct CertificateExtension {
     std::string value;
 };
 
+// A signing time that a trusted party vouched for (Sigstore bundles).
+struct SigningTime {
+    std::string source;     // "SET" (a Rekor v1 signed entry timestamp) or "TSA" (an RFC 3161 timestamp)
+    std::int64_t time = 0;  // seconds since the epoch
+    std::string authority;  // the log's base URL or the timestamp authority's name
+};
+
 // The outcome of one signature under one requirement.
 struct SignatureOutcome {
     std::size_t index = 0;       // position among the image's signatures (0-based)
-    std::string format;          // "simple-signing" or "sigstore"
+    std::string format;          // "simple-signing", "sigstore" or "sigstore-bundle"
     bool accepted = false;
     std::string reason;          // why it was rejected (empty when accepted)
     std::string signed_identity; // docker-reference claimed by a verified payload, if it got that far
@@ -40,6 +47,10 @@ struct SignatureOutcome {
     std::optional<std::int64_t> integrated_time;  // Rekor SET integrated time (seconds since the epoch), when a SET was verified
     std::string certificate_matched_san;          // the SAN the identity rule matched ("URI:https://…"), accepted certificates
     std::vector<CertificateExtension> certificate_extensions;  // Fulcio extensions of the accepted certificate
+    // Sigstore bundles: where the bundle was found ("referrers", "referrers-tag",
+    // "oci-layout") and the verified times the certificate was checked at.
+    std::string found_in;
+    std::vector<SigningTime> signing_times;
 };
 
 // The outcome of one requirement of the matched scope.

@@ -253,6 +253,12 @@ CommandAction register_validate_command(CLI::App& app) {
     cmd->add_option("-p,--sigstore-pubkey,-k,--key", o->trust.key_paths, "Sigstore public key file (repeatable: any of them)");
     cmd->add_option("--exact-repository", o->trust.exact_repository, "Accept signatures naming this repository (mirrored images)");
     cmd->add_flag("--match-repository", o->trust.match_repository, "Accept signatures naming the image's repository (cosign identities)");
+    cmd->add_flag("--match-digest-only", o->trust.match_digest_only,
+                  "Accept any signature whose key/certificate and digest verify, whatever image it names; the only way "
+                  "to accept Sigstore bundles (cosign v3), which name no image (imgtrust extension)");
+    cmd->add_option("--trusted-root", o->trust.trusted_root_path,
+                    "Sigstore trusted_root.json (Fulcio CAs, Rekor logs, CT logs, TSAs) instead of --fulcio-ca and "
+                    "--rekor-public-key; keyless without any of the three uses the built-in public-good root");
     cmd->add_option("--certificate-identity", o->trust.certificate_identity,
                     "Keyless/PKI: a SAN the signing certificate must hold, exactly (email, URI, DNS or IP, as cosign)");
     cmd->add_option("--certificate-identity-regexp", o->trust.certificate_identity_regexp,

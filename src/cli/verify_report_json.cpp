@@ -3,7 +3,8 @@
 //   "requirements":[{"index","type","location","result","reason",
 //     "signatures":[{"index","format","accepted","reason","signedIdentity","keyFingerprint","hint",
 //       "certificate":{"subject","issuer","subjectAlternativeNames","oidcIssuer"} (fulcio/pki only),
-//       "integratedTime" (Rekor SET, only when verified)}]}],
+//       "integratedTime" (Rekor SET, only when verified),
+//       "foundIn", "signingTimes":[{"source","time","authority"}] (Sigstore bundles only)}]}],
 //   "error":{"kind","message"}}]}
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
@@ -61,6 +62,20 @@ void write_signature(Writer& w, const SignatureOutcome& sig) {
     if (sig.integrated_time) {
         w.Key("integratedTime");
         w.Int64(*sig.integrated_time);
+    }
+    if (!sig.found_in.empty()) write_string(w, "foundIn", sig.found_in);
+    if (!sig.signing_times.empty()) {
+        w.Key("signingTimes");
+        w.StartArray();
+        for (const SigningTime& time : sig.signing_times) {
+            w.StartObject();
+            write_string(w, "source", time.source);
+            w.Key("time");
+            w.Int64(time.time);
+            write_string(w, "authority", time.authority);
+            w.EndObject();
+        }
+        w.EndArray();
     }
     w.EndObject();
 }

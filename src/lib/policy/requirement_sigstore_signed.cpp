@@ -8,6 +8,7 @@
 
 #include "policy/evaluation_input.hpp"
 #include "policy/signature_rules.hpp"
+#include "policy/sigstore_signed_bundle.hpp"
 #include "policy/trust_cache.hpp"
 #include "signature/fulcio.hpp"
 #include "signature/pki.hpp"
@@ -109,15 +110,17 @@ RequirementOutcome evaluate_sigstore_signed(const SigstoreSignedRequirement& req
     std::size_t non_sigstore = 0, non_signature_attachments = 0;
     for (std::size_t i = 0; i < signatures.size(); ++i) {
         const auto* sigstore = std::get_if<SigstoreSignature>(&signatures[i]);
-        if (!sigstore) {
+        const auto* bundle = std::get_if<SigstoreBundleSignature>(&signatures[i]);
+        if (!sigstore && !bundle) {
             ++non_sigstore;
             continue;
         }
-        if (sigstore->untrusted_mime_type != sigstore_signature_mime_type) {
+        if (sigstore && sigstore->untrusted_mime_type != sigstore_signature_mime_type) {
             ++non_signature_attachments;
             continue;
         }
-        outcome.signatures.push_back(check_sigstore_signature(trust, requirement, *sigstore, i, input));
+        outcome.signatures.push_back(sigstore ? check_sigstore_signature(trust, requirement, *sigstore, i, input)
+                                              : check_sigstore_bundle(trust, requirement, *bundle, i, input));
         const auto& last = outcome.signatures.back();
         input.debug("sigstoreSigned: signature " + std::to_string(i) + ": " +
                     (last.accepted ? "accepted (key " + last.key_fingerprint + ")" : "rejected: " + last.reason));

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "imgtrust/errors.hpp"
+#include "policy/bundle_trust.hpp"
 #include "policy/certificate_identity_policy.hpp"
 #include "signature/rejection.hpp"
 #include "util/bytes.hpp"
@@ -172,11 +173,13 @@ const SigstoreTrust& TrustCache::sigstore_trust(const Requirement& requirement, 
     SigstoreTrust trust;
     if (sigstore.key_path || sigstore.key_paths || sigstore.key_data || sigstore.key_datas)
         trust.public_keys = sigstore_public_keys(requirement, sigstore);
+    trust.trusted_root = load_requirement_trusted_root(requirement.location, sigstore);
     if (sigstore.fulcio) {
         const FulcioTrust& fulcio = *sigstore.fulcio;
         std::string location = requirement.location + ".fulcio";
         trust.fulcio = signature::FulcioTrustRoot{
-            load_root_pool(read_trust_source(location, fulcio.ca_path, fulcio.ca_data, "caPath", "caData")),
+            trust.trusted_root ? trusted_root_fulcio_certificates(*trust.trusted_root)
+                               : load_root_pool(read_trust_source(location, fulcio.ca_path, fulcio.ca_data, "caPath", "caData")),
             fulcio.oidc_issuer, fulcio.subject_email, located_identity(location, [&] { return fulcio_identity_requirement(fulcio); })};
     }
     if (sigstore.pki) {
@@ -188,7 +191,12 @@ const SigstoreTrust& TrustCache::sigstore_trust(const Requirement& requirement, 
                                                  "caIntermediatesPath", "caIntermediatesData")),
             pki.subject_email, pki.subject_hostname, located_identity(location, [&] { return pki_identity_requirement(pki); })};
     }
-    trust.rekor_keys = load_rekor_keys(requirement.location, sigstore);
+    trust.rekor_keys = trust.trusted_root ? trusted_root_rekor_set_keys(*trust.trusted_root)
+                                          : load_rekor_keys(requirement.location, sigstore);
+    trust.bundle_root = trust.trusted_root ? trust.trusted_root
+                                           : trusted_root_from_policy_material(trust.fulcio ? trust.fulcio->ca_certificates
+                                                                                            : std::vector<signature::Certificate>{},
+                                                                               trust.rekor_keys, requirement.location);
     return sigstore_trust_.emplace(&requirement, std::move(trust)).first->second;
 }
 

@@ -15,6 +15,7 @@
 #include "signature/gpg_keyring.hpp"
 #include "signature/pki.hpp"
 #include "signature/public_key.hpp"
+#include "sigstore/trust_material.hpp"
 
 namespace imgtrust::policy {
 
@@ -26,6 +27,12 @@ struct SigstoreTrust {
     std::optional<signature::FulcioTrustRoot> fulcio;
     std::optional<signature::PkiTrustRoot> pki;
     std::vector<signature::PublicKey> rekor_keys;  // ECDSA only, as c/image requires
+    // trustedRootPath/trustedRootData (imgtrust extension), when given: the
+    // CAs and Rekor keys above come from it.
+    std::shared_ptr<const sigstore::TrustedRoot> trusted_root;
+    // What Sigstore bundles are checked against: trusted_root, or a root made
+    // of the policy's own fulcio CAs and Rekor keys. Never null.
+    std::shared_ptr<const sigstore::TrustedRoot> bundle_root;
 };
 
 class TrustCache {

@@ -27,6 +27,12 @@ struct PkiTrustRoot {
 // trust.identity, or c/image's subjectEmail rule; nullptr when neither is set (hostname only).
 std::shared_ptr<const IdentityRequirement> pki_identity_requirement(const PkiTrustRoot& trust);
 
+// The chain (configured plus `untrusted_intermediates`) to a configured root,
+// valid at `now`, then the identity rules (email/extensions, hostname).
+// Returns the identity match when an identity rule exists. Throws SignatureRejected.
+std::optional<IdentityMatch> verify_pki_leaf(const PkiTrustRoot& trust, const Certificate& leaf,
+                                             const std::vector<Certificate>& untrusted_intermediates, std::time_t now);
+
 // Throws SignatureRejected naming what failed. `now` is the current time in production.
 VerifiedCertificate verify_pki_certificate(const PkiTrustRoot& trust, std::string_view untrusted_certificate_pem,
                                            std::string_view untrusted_chain_pem, std::time_t now);

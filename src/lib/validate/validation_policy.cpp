@@ -6,6 +6,8 @@
 #include "signature/certificate_identity.hpp"
 #include "signature/public_key.hpp"
 #include "signature/rejection.hpp"
+#include "sigstore/public_good_root.hpp"
+#include "sigstore/trusted_root.hpp"
 #include "util/bytes.hpp"
 
 namespace imgtrust::validate {
@@ -58,6 +60,26 @@ bool has_fulcio_options(const TrustOptions& o) {
     return !o.fulcio_ca_path.empty() || !o.certificate_oidc_issuer.empty() || !o.certificate_oidc_issuer_regexp.empty() ||
            has_github_workflow_options(o);
 }
+// Keyless with neither --fulcio-ca, --rekor-public-key nor --trusted-root:
+// the public-good instance, as cosign (and so hangar) verifies by default.
+bool uses_public_good_root(const TrustOptions& o) {
+    return has_fulcio_options(o) && o.fulcio_ca_path.empty() && o.rekor_key_paths.empty() && o.trusted_root_path.empty();
+}
+
+// "trustedRootPath ... exclusive with fulcio.caPath/caData and rekorPublicKey*", not supported for pki.
+void check_trusted_root_options(const TrustOptions& o) {
+    if (o.trusted_root_path.empty()) return;
+    if (!o.fulcio_ca_path.empty() || !o.rekor_key_paths.empty())
+        throw ConfigError("--trusted-root cannot be used with --fulcio-ca or --rekor-public-key: the trusted root names the "
+                          "Fulcio CAs and the Rekor logs");
+    if (!o.ca_roots_path.empty() || !o.ca_intermediates_path.empty() || !o.certificate_hostname.empty())
+        throw ConfigError("--trusted-root cannot be used with PKI options (--ca-roots, --ca-intermediates, --certificate-hostname)");
+    if (o.key_paths.empty() && !has_fulcio_options(o))
+        throw ConfigError("--trusted-root needs -p/--sigstore-pubkey keys or keyless options (--certificate-oidc-issuer, "
+                          "--certificate-identity)");
+    auto text = read_trust_file(o.trusted_root_path, "--trusted-root", "trusted root");
+    sigstore::parse_trusted_root(text, "--trusted-root " + o.trusted_root_path);  // ConfigError when it is not a valid root
+}
 bool has_identity(const TrustOptions& o) { return !o.certificate_identity.empty() || !o.certificate_identity_regexp.empty(); }
 bool has_pki_options(const TrustOptions& o) {
     return !o.ca_roots_path.empty() || !o.ca_intermediates_path.empty() || !o.certificate_hostname.empty();
@@ -75,11 +97,12 @@ void check_sources(const TrustOptions& o) {
     if (sources > 1)
         throw ConfigError("use only one of: keys (-p/--sigstore-pubkey/-k/--key), keyless or PKI certificate options, "
                           "--policy, --insecure-policy");
-    if (!o.exact_repository.empty() && o.match_repository)
-        throw ConfigError("--exact-repository and --match-repository cannot be used together");
-    if (!has_in_memory_options(o) && (!o.exact_repository.empty() || o.match_repository))
-        throw ConfigError("--exact-repository and --match-repository apply to the in-memory policy built from keys, "
-                          "keyless or PKI options, not to --policy or --insecure-policy");
+    if ((!o.exact_repository.empty()) + o.match_repository + o.match_digest_only > 1)
+        throw ConfigError("use only one of --exact-repository, --match-repository and --match-digest-only");
+    if (!has_in_memory_options(o) && (!o.exact_repository.empty() || o.match_repository || o.match_digest_only ||
+                                      !o.trusted_root_path.empty()))
+        throw ConfigError("--exact-repository, --match-repository, --match-digest-only and --trusted-root apply to the "
+                          "in-memory policy built from keys, keyless or PKI options, not to --policy or --insecure-policy");
 }
 
 void check_keyless_combination(const TrustOptions& o) {
@@ -92,8 +115,10 @@ void check_keyless_combination(const TrustOptions& o) {
         throw ConfigError("keyless (--fulcio-ca, --certificate-oidc-issuer) and PKI (--ca-roots, --ca-intermediates, "
                           "--certificate-hostname) options cannot be used together");
     if (fulcio) {
-        if (o.fulcio_ca_path.empty()) throw ConfigError("keyless verification needs --fulcio-ca FILE (the Fulcio CA roots)");
-        if (o.rekor_key_paths.empty())
+        const bool own_ca_and_rekor = o.trusted_root_path.empty() && !uses_public_good_root(o);
+        if (own_ca_and_rekor && o.fulcio_ca_path.empty())
+            throw ConfigError("keyless verification needs --fulcio-ca FILE (the Fulcio CA roots), or --trusted-root FILE");
+        if (own_ca_and_rekor && o.rekor_key_paths.empty())
             throw ConfigError("keyless verification needs --rekor-public-key FILE: containers-policy.json(5) requires a "
                               "Rekor public key with fulcio");
         if (o.certificate_oidc_issuer.empty() && o.certificate_oidc_issuer_regexp.empty())
@@ -159,6 +184,8 @@ SignedIdentity identity_for(const TrustOptions& options) {
         identity.docker_repository = options.exact_repository;
     } else if (options.match_repository) {
         identity.kind = SignedIdentity::Kind::match_repository;
+    } else if (options.match_digest_only) {
+        identity.kind = SignedIdentity::Kind::match_digest_only;
     }
     return identity;
 }
@@ -186,7 +213,11 @@ std::string describe_trust(const TrustOptions& o) {
     switch (trust_kind(o)) {
         case TrustKind::keys: text = joined(o.key_paths); break;
         case TrustKind::fulcio:
-            text = "fulcio (CA " + o.fulcio_ca_path + ", " + describe_identity(o) + ")";
+            text = "fulcio (" +
+                   (!o.trusted_root_path.empty() ? "trusted root " + o.trusted_root_path
+                    : uses_public_good_root(o)   ? std::string("the built-in public-good trusted root")
+                                                 : "CA " + o.fulcio_ca_path) +
+                   ", " + describe_identity(o) + ")";
             break;
         case TrustKind::pki:
             text = "pki (roots " + o.ca_roots_path +
@@ -197,6 +228,7 @@ std::string describe_trust(const TrustOptions& o) {
         case TrustKind::none: break;
     }
     if (!o.rekor_key_paths.empty()) text += ", Rekor " + joined(o.rekor_key_paths);
+    if (!o.trusted_root_path.empty() && trust_kind(o) == TrustKind::keys) text += ", trusted root " + o.trusted_root_path;
     return text;
 }
 
@@ -222,8 +254,11 @@ SigstoreSignedRequirement in_memory_requirement(const TrustOptions& o) {
             else sigstore.key_paths = o.key_paths;
             break;
         case TrustKind::fulcio:
-            check_root_file(o.fulcio_ca_path, "--fulcio-ca");
-            sigstore.fulcio = FulcioTrust{o.fulcio_ca_path, std::nullopt, o.certificate_oidc_issuer, "", identity_extensions(o)};
+            if (!o.fulcio_ca_path.empty()) check_root_file(o.fulcio_ca_path, "--fulcio-ca");
+            sigstore.fulcio = FulcioTrust{o.fulcio_ca_path.empty() ? std::nullopt : std::optional<std::string>(o.fulcio_ca_path),
+                                          std::nullopt, o.certificate_oidc_issuer, "", identity_extensions(o)};
+            if (uses_public_good_root(o))
+                sigstore.trusted_root_data = std::string(sigstore::embedded_public_good_trusted_root());
             break;
         case TrustKind::pki: {
             check_root_file(o.ca_roots_path, "--ca-roots");
@@ -242,6 +277,7 @@ SigstoreSignedRequirement in_memory_requirement(const TrustOptions& o) {
         case TrustKind::none: break;
     }
     set_rekor_keys(o, sigstore);
+    if (!o.trusted_root_path.empty()) sigstore.trusted_root_path = o.trusted_root_path;
     sigstore.signed_identity = identity_for(o);
     return sigstore;
 }
@@ -259,6 +295,7 @@ Policy build_validation_policy(const TrustOptions& options) {
     check_sources(options);
     check_keyless_combination(options);
     check_identity_flags(options);
+    check_trusted_root_options(options);
     if (options.insecure_policy) return insecure_accept_anything_policy();
     if (!options.policy_path.empty()) return load_policy_file(options.policy_path);
     SigstoreSignedRequirement sigstore = in_memory_requirement(options);

@@ -36,6 +36,11 @@ struct TrustOptions {
     std::string ca_roots_path;                     // --ca-roots FILE
     std::string ca_intermediates_path;             // --ca-intermediates FILE
     std::string certificate_hostname;              // --certificate-hostname HOST
+    // Sigstore bundles (cosign v3): a trusted_root.json for keys or keyless
+    // (instead of --fulcio-ca and --rekor-public-key; keyless with neither uses
+    // the built-in public-good root), and signedIdentity matchDigestOnly.
+    std::string trusted_root_path;                 // --trusted-root FILE
+    bool match_digest_only = false;                // --match-digest-only
 };
 
 // Which in-memory trust the options select (none: a policy file or --insecure-policy).
@@ -44,12 +49,15 @@ TrustKind trust_kind(const TrustOptions& options);
 
 // With keys, fulcio or pki: default and transports.docker[""] both hold one
 // sigstoreSigned requirement whose signedIdentity is matchRepoDigestOrExact,
-// or exactRepository / matchRepository when asked.
+// or exactRepository / matchRepository / matchDigestOnly when asked.
 //   keys:   keyPath (keyPaths for several), plus rekorPublicKeyPath(s) when
-//           --rekor-public-key is given ("the signature must also be logged");
+//           --rekor-public-key is given ("the signature must also be logged"),
+//           or trustedRootPath with --trusted-root;
 //   fulcio: fulcio {caPath, oidcIssuer|oidcIssuerRegExp, subject|subjectRegExp,
 //           githubWorkflow*} + rekorPublicKeyPath(s), mandatory as
-//           containers-policy.json(5) requires;
+//           containers-policy.json(5) requires; or, instead of caPath and the
+//           Rekor keys, trustedRootPath (--trusted-root) or, with none of the
+//           three, trustedRootData holding the built-in public-good root;
 //   pki:    pki {caRootsPath, caIntermediatesPath, subject|subjectRegExp, subjectHostname}.
 // Every trust file is read and parsed now, so that a bad file is a
 // configuration error before any image is checked. Throws ConfigError for
