@@ -87,6 +87,11 @@ def _timestamp_sct_seeds():
         yield base64.b64decode(body)
 
 
+def _conformance_seeds(file_name):
+    """The sigstore-conformance cases' bundles or trusted roots (tests/conformance)."""
+    yield from (p.read_bytes() for p in _files('bundle-verify/*/' + file_name, root=SOURCE_ROOT / 'tests' / 'conformance'))
+
+
 def _fixture_seeds(name):
     if name == 'fuzz_policy':
         yield from _policy_seeds()
@@ -102,6 +107,11 @@ def _fixture_seeds(name):
         yield from _pem_seeds()
     elif name == 'fuzz_timestamp_sct':
         yield from _timestamp_sct_seeds()
+    elif name == 'fuzz_bundle':
+        yield from _conformance_seeds('bundle.sigstore.json')
+    elif name == 'fuzz_trusted_root':
+        yield from _conformance_seeds('trusted_root.json')
+        yield (SOURCE_ROOT / 'data' / 'sigstore' / 'public-good-trusted-root.json').read_bytes()
     elif name == 'fuzz_registries_d':
         yield from (p.read_bytes() for p in _files('policy/**/*.yaml.in', root=SOURCE_ROOT))
     elif name == 'fuzz_untrusted_json':
