@@ -1,5 +1,7 @@
 #include "policy/bundle_trust.hpp"
 
+#include <ctime>
+
 #include "imgtrust/errors.hpp"
 #include "sigstore/trusted_root.hpp"
 #include "util/bytes.hpp"
@@ -28,13 +30,16 @@ std::shared_ptr<const sigstore::TrustedRoot> load_requirement_trusted_root(const
 std::shared_ptr<const sigstore::TrustedRoot> trusted_root_from_policy_material(const std::vector<signature::Certificate>& fulcio_cas,
                                                                                const std::vector<signature::PublicKey>& rekor_keys,
                                                                                const std::string& location) {
+    // caPath and rekorPublicKey* carry no validity window: trusted at any time, as in c/image.
+    const sigstore::ValidityWindow always{std::time_t{0}, std::nullopt};
     auto root = std::make_shared<sigstore::TrustedRoot>();
     root->origin_description = location + " (fulcio CA and rekorPublicKey* of the policy)";
     for (const signature::Certificate& certificate : fulcio_cas)
-        root->certificate_authorities.push_back({.uri = "", .subject = certificate.subject(), .chain = {certificate}, .valid_for = {}});
+        root->certificate_authorities.push_back(
+            {.uri = "", .subject = certificate.subject(), .chain = {certificate}, .valid_for = always});
     for (const signature::PublicKey& key : rekor_keys) {
         std::string log_id = util::raw_digest(util::DigestAlgorithm::sha256, key.subject_public_key_info_der());
-        root->tlogs.push_back({.base_url = location + ".rekorPublicKey*", .log_id = log_id, .key = key});
+        root->tlogs.push_back({.base_url = location + ".rekorPublicKey*", .log_id = log_id, .key = key, .valid_for = always});
     }
     return root;
 }

@@ -153,6 +153,7 @@ TEST_CASE("every image bundle fixture: its verdict under matchDigestOnly, and re
             Verdict digest_only = evaluate_case(fixture, R"({"type": "matchDigestOnly"})");
             INFO(name << ": " << digest_only.requirements.front().reason);
             CHECK(digest_only.allowed == expect_accepted);
+            REQUIRE(digest_only.requirements.front().signatures.size() == 1);
             const SignatureOutcome& outcome = digest_only.requirements.front().signatures.front();
             CHECK(outcome.format == "sigstore-bundle");
             CHECK(outcome.found_in == "oci-layout");
@@ -169,4 +170,60 @@ TEST_CASE("every image bundle fixture: its verdict under matchDigestOnly, and re
         ++checked;
     }
     CHECK(checked >= 20);
+}
+
+TEST_CASE("bundles under fulcio caPath + rekorPublicKeyPath: the policy's own CA and Rekor key, no TSA") {
+    rapidjson::Document index;
+    std::string text = read_fixture("bundles/index.json");
+    index.Parse(text.c_str());
+    REQUIRE(index.IsObject());
+    auto verdict_for = [&](const std::string& name, const std::string& rekor_key) {
+        for (const auto& fixture : index["cases"].GetArray()) {
+            if (fixture["name"].GetString() != name) continue;
+            std::string policy = R"({"default": [{"type": "sigstoreSigned", "rekorPublicKeyPath": ")" + fixture_path(rekor_key) +
+                                 R"(", "fulcio": {"caPath": ")" + fixture_path("bundles/keys/mock-fulcio-ca.pem") +
+                                 R"(", "oidcIssuer": ")" + fixture["issuer"].GetString() + R"(", "subject": ")" +
+                                 fixture["identity"].GetString() + R"("}, "signedIdentity": {"type": "matchDigestOnly"}}]})";
+            PolicyContext context(parse_policy(policy, "inline"));
+            BundleSource source(read_fixture(fixture["artifact"].GetString()), read_fixture(fixture["bundle"].GetString()));
+            return context.evaluate(LayoutReference(), source);
+        }
+        FAIL("no fixture " << name);
+        return Verdict{};
+    };
+    Verdict logged = verdict_for("keyless/valid-image-rekor", "bundles/keys/mock-rekor.pub");
+    INFO(logged.requirements.front().reason);
+    CHECK(logged.allowed);
+    REQUIRE(logged.requirements.front().signatures.size() == 1);
+    const auto& times = logged.requirements.front().signatures.front().signing_times;
+    REQUIRE(times.size() == 1);
+    CHECK(times.front().source == "SET");
+    // The same bundle, but the policy trusts another Rekor key: no verified log entry, no time.
+    Verdict other_log = verdict_for("keyless/valid-image-rekor", "bundles/keys/keyed-rekor.pub");
+    CHECK_FALSE(other_log.allowed);
+    // Rekor v2 entries carry no SET; their time comes from a TSA, which a policy without a trusted root does not name.
+    Verdict rekor2 = verdict_for("keyless/valid-image-rekor2-tsa", "bundles/keys/mock-rekor.pub");
+    CHECK_FALSE(rekor2.allowed);
+}
+
+TEST_CASE("keyed bundles: keyPath alone needs no log entry; keyPath + rekorPublicKeyPath needs one of that log") {
+    const std::string manifest = read_fixture("images/unsigned/manifest.json");
+    const std::string bundle = read_fixture("bundles/keyed/valid-image-rekor.sigstore.json");
+    const std::string key = fixture_path("keys/ecdsa-p256.pub");
+    auto evaluate = [&](const std::string& extra) {
+        PolicyContext context(parse_policy(R"({"default": [{"type": "sigstoreSigned", "keyPath": ")" + key + "\"" + extra +
+                                               R"(, "signedIdentity": {"type": "matchDigestOnly"}}]})",
+                                           "inline"));
+        BundleSource source(manifest, bundle);
+        return context.evaluate(LayoutReference(), source);
+    };
+    Verdict key_only = evaluate("");
+    INFO(key_only.requirements.front().reason);
+    CHECK(key_only.allowed);
+    Verdict logged = evaluate(R"(, "rekorPublicKeyPath": ")" + fixture_path("bundles/keys/keyed-rekor.pub") + "\"");
+    INFO(logged.requirements.front().reason);
+    CHECK(logged.allowed);
+    Verdict other_log = evaluate(R"(, "rekorPublicKeyPath": ")" + fixture_path("bundles/keys/mock-rekor.pub") + "\"");
+    CHECK_FALSE(other_log.allowed);
+    CHECK_THAT(other_log.requirements.front().reason, Catch::Contains("transparency log"));
 }
