@@ -227,3 +227,33 @@ TEST_CASE("keyed bundles: keyPath alone needs no log entry; keyPath + rekorPubli
     CHECK_FALSE(other_log.allowed);
     CHECK_THAT(other_log.requirements.front().reason, Catch::Contains("transparency log"));
 }
+
+TEST_CASE("pki bundles: the chain to caRootsPath now, then the email rule; no log needed") {
+    const std::string manifest = read_fixture("images/unsigned/manifest.json");
+    auto evaluate = [&](const std::string& bundle_file, const std::string& roots, bool configured_intermediates) {
+        std::string pki = R"("pki": {"caRootsPath": ")" + fixture_path("bundles/pki/" + roots) + "\"";
+        if (configured_intermediates) pki += R"(, "caIntermediatesPath": ")" + fixture_path("bundles/pki/intermediate.pem") + "\"";
+        pki += R"(, "subjectEmail": "pki-signer@example.com"})";
+        PolicyContext context(parse_policy(R"({"default": [{"type": "sigstoreSigned", )" + pki +
+                                               R"(, "signedIdentity": {"type": "matchDigestOnly"}}]})",
+                                           "inline"));
+        BundleSource source(manifest, read_fixture("bundles/pki/" + bundle_file));
+        return context.evaluate(LayoutReference(), source);
+    };
+    Verdict valid = evaluate("valid-image-email.sigstore.json", "root.pem", true);
+    INFO(valid.requirements.front().reason);
+    CHECK(valid.allowed);
+    // The v0.2 chain form brings its intermediate (untrusted, used only to build the chain).
+    Verdict chain = evaluate("valid-image-chain-v0.2.sigstore.json", "root.pem", false);
+    INFO(chain.requirements.front().reason);
+    CHECK(chain.allowed);
+    CHECK_FALSE(evaluate("valid-image-email.sigstore.json", "root.pem", false).allowed);  // no path to the root
+    CHECK_FALSE(evaluate("valid-image-email.sigstore.json", "other-root.pem", true).allowed);
+    Verdict wrong_email = evaluate("reject-image-wrong-email.sigstore.json", "root.pem", true);
+    CHECK_FALSE(wrong_email.allowed);
+    CHECK_THAT(wrong_email.requirements.front().reason, Catch::Contains("pki-signer@example.com"));
+    CHECK_FALSE(evaluate("reject-image-other-ca.sigstore.json", "root.pem", true).allowed);
+    Verdict expired = evaluate("reject-image-expired.sigstore.json", "root.pem", true);
+    CHECK_FALSE(expired.allowed);
+    CHECK_THAT(expired.requirements.front().reason, Catch::Contains("expired"));
+}
