@@ -30,17 +30,16 @@ void verify_set(const TlogEntry& entry, const TransparencyLog& log, std::size_t 
 
 void verify_proof(const TlogEntry& entry, const TransparencyLog& log, std::size_t index) {
     const InclusionProof& proof = *entry.inclusion_proof;
+    Checkpoint checkpoint;
     try {
         verify_inclusion_proof(static_cast<std::uint64_t>(proof.log_index), static_cast<std::uint64_t>(proof.tree_size),
                                merkle_leaf_hash(entry.canonicalized_body), proof.hashes, proof.root_hash);
-        Checkpoint checkpoint = verify_checkpoint(proof.checkpoint, log);
-        if (checkpoint.root_hash != proof.root_hash) reject(index, "the checkpoint's root hash is not the inclusion proof's");
-        if (checkpoint.tree_size != static_cast<std::uint64_t>(proof.tree_size))
-            reject(index, "the checkpoint's tree size is not the inclusion proof's");
+        checkpoint = verify_checkpoint(proof.checkpoint, log);
     } catch (const signature::SignatureRejected& error) {
-        if (std::string_view(error.what()).rfind("transparency log entry", 0) == 0) throw;
         reject(index, error.what());
     }
+    if (checkpoint.root_hash != proof.root_hash) reject(index, "the checkpoint's root hash is not the inclusion proof's");
+    if (checkpoint.tree_size != static_cast<std::uint64_t>(proof.tree_size)) reject(index, "the checkpoint's tree size is not the inclusion proof's");
 }
 
 // The digest of what was signed, in `algorithm`, when it can be known.
