@@ -33,18 +33,6 @@ std::string optional_annotation(const SigstoreSignature& untrusted, std::string_
     return found == untrusted.untrusted_annotations.end() ? std::string() : found->second;
 }
 
-void record_certificate(SignatureOutcome& record, const signature::CertificateSummary& summary) {
-    record.certificate_subject = summary.subject;
-    record.certificate_issuer = summary.issuer;
-    record.certificate_sans = summary.subject_alternative_names;
-    record.certificate_oidc_issuer = summary.oidc_issuer;
-    record.integrated_time = summary.integrated_time;
-    record.certificate_matched_san = summary.matched_san;
-    record.certificate_extensions.clear();
-    for (const auto& extension : summary.fulcio_extensions)
-        record.certificate_extensions.push_back({extension.name, extension.oid, extension.value});
-}
-
 // "With a public-key sigstoreSigned that also names Rekor keys, the SET is required
 // too": the first configured key that the SET vouches for is the only one used.
 std::vector<signature::PublicKey> keys_vouched_for_by_set(const SigstoreTrust& trust, const SigstoreSignature& untrusted,
@@ -77,13 +65,13 @@ std::vector<signature::PublicKey> candidate_keys(const SigstoreTrust& trust, con
         auto verified = signature::verify_rekor_fulcio(trust.rekor_keys, *trust.fulcio, untrusted_set, untrusted_certificate,
                                                        optional_annotation(untrusted, chain_annotation), base64_signature,
                                                        untrusted.untrusted_payload);
-        record_certificate(record, verified.summary);
+        record_certificate_summary(record, verified.summary);
         return {verified.public_key};
     }
     const std::string& untrusted_certificate = required_annotation(untrusted, certificate_annotation);
     auto verified = signature::verify_pki_certificate(*trust.pki, untrusted_certificate,
                                                       optional_annotation(untrusted, chain_annotation), std::time(nullptr));
-    record_certificate(record, verified.summary);
+    record_certificate_summary(record, verified.summary);
     return {verified.public_key};
 }
 

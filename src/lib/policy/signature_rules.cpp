@@ -22,4 +22,16 @@ signature::PayloadAcceptanceRules make_acceptance_rules(const SignedIdentity& id
     return rules;
 }
 
+void record_certificate_summary(SignatureOutcome& record, const signature::CertificateSummary& summary) {
+    record.certificate_subject = summary.subject;
+    record.certificate_issuer = summary.issuer;
+    record.certificate_sans = summary.subject_alternative_names;
+    record.certificate_oidc_issuer = summary.oidc_issuer;
+    record.integrated_time = summary.integrated_time;
+    record.certificate_matched_san = summary.matched_san;
+    record.certificate_extensions.clear();
+    for (const auto& extension : summary.fulcio_extensions)
+        record.certificate_extensions.push_back({extension.name, extension.oid, extension.value});
+}
+
 }  // namespace imgtrust::policy

@@ -4,6 +4,7 @@
 
 #include "imgtrust/verify.hpp"
 #include "policy/evaluation_input.hpp"
+#include "signature/fulcio.hpp"
 #include "signature/rejection.hpp"
 #include "signature/sigstore_payload.hpp"
 
@@ -13,6 +14,9 @@ namespace imgtrust::policy {
 // claimed identity and a hint into `record` so that explain output can show them.
 signature::PayloadAcceptanceRules make_acceptance_rules(const SignedIdentity& identity, EvaluationInput& input,
                                                         SignatureOutcome& record);
+
+// What a verified certificate says, copied into the signature's outcome (explain and JSON output).
+void record_certificate_summary(SignatureOutcome& record, const signature::CertificateSummary& summary);
 
 // Runs one signature check and records its outcome: `verify(rules)` returns the
 // verified payload or throws SignatureRejected, whose message becomes the reason.

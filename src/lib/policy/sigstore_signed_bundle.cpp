@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "policy/signature_rules.hpp"
 #include "signature/certificate_identity.hpp"
 #include "signature/fulcio.hpp"
 #include "signature/pki.hpp"
@@ -15,9 +16,10 @@ namespace {
 
 [[noreturn]] void reject(const std::string& reason) { throw signature::SignatureRejected(reason); }
 
-// What the requirement's trust asks of a bundle. `identity_match` receives the
-// certificate identity that held, for the report.
-sigstore::BundleVerificationOptions bundle_options(const SigstoreTrust& trust, std::optional<signature::IdentityMatch>& identity_match) {
+// What the requirement's trust asks of a bundle. `identity_summary` receives
+// the certificate and the identity that held, for the report.
+sigstore::BundleVerificationOptions bundle_options(const SigstoreTrust& trust,
+                                                   std::optional<signature::CertificateSummary>& identity_summary) {
     sigstore::BundleVerificationOptions options;
     options.trusted_root = trust.bundle_root.get();
     if (!trust.public_keys.empty()) {
@@ -32,8 +34,8 @@ sigstore::BundleVerificationOptions bundle_options(const SigstoreTrust& trust, s
         auto identity = trust.fulcio->identity ? trust.fulcio->identity
                                                : std::make_shared<const signature::IdentityRequirement>(
                                                      signature::fulcio_identity_requirement(*trust.fulcio));
-        options.check_identity = [identity, &identity_match](const signature::Certificate& leaf) {
-            identity_match = signature::match_certificate_identity(leaf, *identity);
+        options.check_identity = [identity, &identity_summary](const signature::Certificate& leaf) {
+            identity_summary = signature::summarize_identity_match(leaf, signature::match_certificate_identity(leaf, *identity));
         };
         return options;
     }
@@ -41,31 +43,22 @@ sigstore::BundleVerificationOptions bundle_options(const SigstoreTrust& trust, s
     const signature::PkiTrustRoot* pki = &*trust.pki;
     options.tlog_threshold = 0;
     options.observer_timestamp_threshold = 0;
-    options.verify_certificate_instead = [pki, &identity_match](const signature::Certificate& leaf,
-                                                                 const std::vector<signature::Certificate>& untrusted_intermediates) {
-        identity_match = signature::verify_pki_leaf(*pki, leaf, untrusted_intermediates, std::time(nullptr));
+    options.verify_certificate_instead = [pki, &identity_summary](const signature::Certificate& leaf,
+                                                                   const std::vector<signature::Certificate>& untrusted_intermediates) {
+        auto match = signature::verify_pki_leaf(*pki, leaf, untrusted_intermediates, std::time(nullptr));
+        identity_summary = match ? signature::summarize_identity_match(leaf, *match) : signature::summarize_certificate(leaf);
+        identity_summary->oidc_issuer.clear();  // a pki certificate's issuer is its CA
     };
     return options;
 }
 
-void record_verified_bundle(const sigstore::VerifiedBundle& verified, const std::optional<signature::IdentityMatch>& match,
-                            SignatureOutcome& record) {
+void record_verified_bundle(const sigstore::VerifiedBundle& verified,
+                            const std::optional<signature::CertificateSummary>& identity_summary, SignatureOutcome& record) {
     record.key_fingerprint = verified.signing_key.fingerprint();
     for (const sigstore::TimeSource& source : verified.time_sources)
         record.signing_times.push_back({source.kind_name(), static_cast<std::int64_t>(source.time), source.authority});
-    if (!verified.certificate) return;
-    signature::CertificateSummary summary = *verified.certificate;
-    record.certificate_subject = summary.subject;
-    record.certificate_issuer = summary.issuer;
-    record.certificate_sans = summary.subject_alternative_names;
-    record.certificate_oidc_issuer = summary.oidc_issuer;
-    if (match) {
-        if (match->matched_san)
-            record.certificate_matched_san =
-                std::string(signature::san_type_name(match->matched_san->type)) + ":" + match->matched_san->value;
-        for (const auto& extension : match->extensions.present())
-            record.certificate_extensions.push_back({extension.name, extension.oid, extension.value});
-    }
+    if (identity_summary) record_certificate_summary(record, *identity_summary);
+    else if (verified.certificate) record_certificate_summary(record, *verified.certificate);
 }
 
 // "The in-toto subject digest must equal the manifest digest read, and
@@ -100,12 +93,12 @@ SignatureOutcome check_sigstore_bundle(const SigstoreTrust& trust, const Sigstor
     record.format = "sigstore-bundle";
     record.found_in = untrusted.found_in;
     try {
-        std::optional<signature::IdentityMatch> identity_match;
-        auto options = bundle_options(trust, identity_match);
+        std::optional<signature::CertificateSummary> identity_summary;
+        auto options = bundle_options(trust, identity_summary);
         auto manifest_digest = util::Digest::of(util::DigestAlgorithm::sha256, input.manifest().bytes);
         auto verified = sigstore::verify_bundle(untrusted.untrusted_bundle_json,
                                                 sigstore::ArtifactExpectation::of_digest(manifest_digest), options);
-        record_verified_bundle(verified, identity_match, record);
+        record_verified_bundle(verified, identity_summary, record);
         check_image_statement(verified, input.manifest_digest());
         if (requirement.signed_identity.kind != SignedIdentity::Kind::match_digest_only) {
             record.hint = "to accept Sigstore bundles for this scope, set \"signedIdentity\": {\"type\": \"matchDigestOnly\"} "
