@@ -39,7 +39,13 @@ std::shared_ptr<const sigstore::TrustedRoot> trusted_root_from_policy_material(c
             {.uri = "", .subject = certificate.subject(), .chain = {certificate}, .valid_for = always});
     for (const signature::PublicKey& key : rekor_keys) {
         std::string log_id = util::raw_digest(util::DigestAlgorithm::sha256, key.subject_public_key_info_der());
-        root->tlogs.push_back({.base_url = location + ".rekorPublicKey*", .log_id = log_id, .key = key, .valid_for = always});
+        root->tlogs.push_back({.base_url = location + ".rekorPublicKey*",
+                               .log_id = log_id,
+                               .checkpoint_key_id = "",
+                               .origin = "",
+                               .key = key,
+                               .valid_for = always,
+                               .key_details = ""});
     }
     return root;
 }
