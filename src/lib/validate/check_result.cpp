@@ -63,6 +63,12 @@ ImageReport not_checked_report(const ListEntry& entry, std::size_t sequence, con
     return report;
 }
 
+std::string signing_time_text(const SigningTime& time) {
+    std::string text = time.source + " " + std::to_string(time.time);
+    if (!time.authority.empty()) text += " " + time.authority;
+    return text;
+}
+
 std::vector<SignerField> keyless_identity_fields(const AcceptedSigner& signer) {
     auto extension = [&](std::string_view name) {
         for (const auto& found : signer.certificate_extensions)

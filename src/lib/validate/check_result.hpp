@@ -48,7 +48,19 @@ struct AcceptedSigner {
     std::string certificate_oidc_issuer;        // Fulcio only
     std::string certificate_matched_san;        // the SAN the identity rule matched ("URI:https://…")
     std::vector<CertificateExtension> certificate_extensions;  // Fulcio extensions (workflow, repository, …)
+    // Issue 14 (Sigstore bundles): the accepted signature's format
+    // ("simple-signing", "sigstore", "sigstore-bundle"), where a bundle was
+    // found ("referrers", "referrers-tag", "oci-layout"; "" otherwise) and the
+    // verified times the signature was checked at (a bundle's SET and TSA
+    // times; a `.sig` signature's Rekor SET time, whose authority is "").
+    std::string signature_format;
+    std::string found_in;
+    std::vector<SigningTime> signing_times;
 };
+
+// One signing time as the CSV report writes it: "SET 1767225600 https://rekor.example"
+// (source, seconds since the epoch, then the authority when known).
+std::string signing_time_text(const SigningTime& time);
 
 // The keyless CI fields of a report, in their fixed order (CSV appends these
 // columns after certificate_oidc_issuer; never reorder): the matched SAN, then

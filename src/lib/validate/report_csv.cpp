@@ -22,6 +22,14 @@ std::string joined_reasons(const std::vector<std::string>& reasons) {
     return out;
 }
 
+std::string joined_signing_times(const std::vector<SigningTime>& times) {
+    std::string out;
+    for (std::size_t i = 0; i < times.size(); ++i) out += (i ? " | " : "") + signing_time_text(times[i]);
+    return out;
+}
+
+constexpr std::size_t bundle_column_count = 3;  // signature_format, found_in, signing_times
+
 class CsvReportWriter : public ReportWriter {
 public:
     explicit CsvReportWriter(std::ostream& out) : out_(out) {}
@@ -30,6 +38,7 @@ public:
         out_ << "line,input,reference,passed,image_status,error,kind,digest,media_type,platform,status,signed_identity,"
                 "key_fingerprint,reasons,certificate_subject,certificate_issuer,certificate_sans,certificate_oidc_issuer";
         for (const auto& field : keyless_identity_fields(AcceptedSigner{})) out_ << "," << field.csv_column;  // appended, issue 15
+        out_ << ",signature_format,found_in,signing_times";  // appended, issue 14 (Sigstore bundles)
         out_ << "\r\n";
     }
 
@@ -37,8 +46,8 @@ public:
         const std::string image_part = std::to_string(report.line_number) + "," + csv_field(report.input_line) + "," +
                                        csv_field(report.reference) + "," + (report.passed ? "true" : "false") + "," +
                                        status_name(report.status) + "," + csv_field(report.error) + ",";
-        const std::string no_identity_fields(keyless_identity_fields(AcceptedSigner{}).size(), ',');
-        if (report.manifests.empty()) out_ << image_part << ",,,,,,,,,,," << no_identity_fields << "\r\n";
+        const std::string no_signer_fields(keyless_identity_fields(AcceptedSigner{}).size() + bundle_column_count, ',');
+        if (report.manifests.empty()) out_ << image_part << ",,,,,,,,,,," << no_signer_fields << "\r\n";
         for (const auto& check : report.manifests) {
             out_ << image_part << kind_name(check.kind) << "," << csv_field(check.digest) << "," << csv_field(check.media_type)
                  << "," << csv_field(check.has_platform ? check.platform.text() : "") << "," << status_name(check.status)
@@ -47,6 +56,8 @@ public:
                  << csv_field(check.signer.certificate_issuer) << "," << csv_field(joined_reasons(check.signer.certificate_sans)) << ","
                  << csv_field(check.signer.certificate_oidc_issuer);
             for (const auto& field : keyless_identity_fields(check.signer)) out_ << "," << csv_field(field.value);
+            out_ << "," << csv_field(check.signer.signature_format) << "," << csv_field(check.signer.found_in) << ","
+                 << csv_field(joined_signing_times(check.signer.signing_times));
             out_ << "\r\n";
         }
     }

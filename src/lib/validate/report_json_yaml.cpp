@@ -78,6 +78,15 @@ std::string platform_inline(const ManifestCheck& check, Quote quote) {
            ", \"variant\": " + quote(check.platform.variant) + "}";
 }
 
+// [{"source": "SET", "time": 1767225600, "authority": "https://rekor.example"}], as verify --output json writes them.
+std::string signing_times_inline(const std::vector<SigningTime>& times, Quote quote) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < times.size(); ++i)
+        out += std::string(i ? ", " : "") + "{\"source\": " + quote(times[i].source) + ", \"time\": " + std::to_string(times[i].time) +
+               ", \"authority\": " + quote(times[i].authority) + "}";
+    return out + "]";
+}
+
 std::string counts_inline(const std::map<std::string, std::size_t>& counts, Quote quote) {
     std::string out = "{";
     bool first = true;
@@ -141,7 +150,10 @@ private:
              << ", \"certificateOidcIssuer\": " << json_quote(check.signer.certificate_oidc_issuer) << ",\n        ";
         for (const auto& field : keyless_identity_fields(check.signer))
             out_ << " " << json_quote(field.report_key) << ": " << json_quote(field.value) << ",";
-        out_ << "\n         \"reasons\": " << quoted_list(check.reasons, json_quote) << "}";
+        out_ << "\n         \"signatureFormat\": " << json_quote(check.signer.signature_format)
+             << ", \"foundIn\": " << json_quote(check.signer.found_in)
+             << ", \"signingTimes\": " << signing_times_inline(check.signer.signing_times, json_quote) << ","
+             << "\n         \"reasons\": " << quoted_list(check.reasons, json_quote) << "}";
     }
 
     std::ostream& out_;
@@ -179,6 +191,9 @@ public:
                  << "\n        certificateOidcIssuer: " << yaml_quote(check.signer.certificate_oidc_issuer);
             for (const auto& field : keyless_identity_fields(check.signer))
                 out_ << "\n        " << field.report_key << ": " << yaml_quote(field.value);
+            out_ << "\n        signatureFormat: " << yaml_quote(check.signer.signature_format)
+                 << "\n        foundIn: " << yaml_quote(check.signer.found_in)
+                 << "\n        signingTimes: " << signing_times_inline(check.signer.signing_times, yaml_quote);
             out_ << "\n        reasons: " << quoted_list(check.reasons, yaml_quote);
         }
         any_ = true;

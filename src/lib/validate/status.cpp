@@ -21,14 +21,25 @@ const RequirementOutcome* first_rejected(const Verdict& verdict) {
     return nullptr;
 }
 
+AcceptedSigner accepted_signer(const SignatureOutcome& signature) {
+    AcceptedSigner signer{signature.signed_identity,         signature.key_fingerprint,
+                          signature.certificate_subject,     signature.certificate_issuer,
+                          signature.certificate_sans,        signature.certificate_oidc_issuer,
+                          signature.certificate_matched_san, signature.certificate_extensions};
+    signer.signature_format = signature.format;
+    signer.found_in = signature.found_in;
+    signer.signing_times = signature.signing_times;
+    // A `.sig` signature's verified Rekor SET: the policy names the log's key, not its URL.
+    if (signer.signing_times.empty() && signature.integrated_time)
+        signer.signing_times.push_back({"SET", *signature.integrated_time, ""});
+    return signer;
+}
+
 void take_accepted_signature(const Verdict& verdict, StatusDerivation& derived) {
     for (const auto& requirement : verdict.requirements)
         for (const auto& signature : requirement.signatures)
             if (signature.accepted) {
-                derived.signer = AcceptedSigner{signature.signed_identity,         signature.key_fingerprint,
-                                                signature.certificate_subject,     signature.certificate_issuer,
-                                                signature.certificate_sans,        signature.certificate_oidc_issuer,
-                                                signature.certificate_matched_san, signature.certificate_extensions};
+                derived.signer = accepted_signer(signature);
                 return;
             }
 }
@@ -54,6 +65,10 @@ CheckStatus classify_signature_reason(const std::string& reason) {
     // Keyless identity rules (certificate_identity.hpp): a SAN, URI or Fulcio extension not matching.
     if (starts_with(reason, "Certificate subject: ")) return CheckStatus::untrusted_key;
     if (starts_with(reason, "Certificate extension ")) return CheckStatus::untrusted_key;
+    // A Sigstore bundle verified for this digest by a trusted signer, under a
+    // signedIdentity other than matchDigestOnly: a bundle names no image.
+    if (starts_with(reason, "a Sigstore bundle signed by ") && contains(reason, "a bundle names no image"))
+        return CheckStatus::identity_mismatch;
     if (starts_with(reason, "cryptographic signature verification of Rekor SET failed")) return CheckStatus::untrusted_key;
     if (contains(reason, "in Rekor SET does not match")) return CheckStatus::untrusted_key;
     return CheckStatus::invalid_signature;

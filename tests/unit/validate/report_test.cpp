@@ -120,11 +120,13 @@ TEST_CASE("csv report: one row per manifest, RFC 4180 quoting") {
                      "certificate_subject,certificate_issuer,certificate_sans,certificate_oidc_issuer,"
                      // appended by issue 15 (keyless CI identities); never reordered
                      "certificate_matched_san,github_workflow_trigger,github_workflow_sha,github_workflow_name,"
-                     "github_workflow_repository,github_workflow_ref,build_signer_uri,runner_environment,source_repository_uri\r");
+                     "github_workflow_repository,github_workflow_ref,build_signer_uri,runner_environment,source_repository_uri,"
+                     // appended by issue 14 (Sigstore bundles)
+                     "signature_format,found_in,signing_times\r");
     CHECK(rows[1].rfind("4,  reg.example/app:v1,docker://reg.example/app:v1,false,unsigned,,index,sha256:1111,", 0) == 0);
     CHECK(rows[2].find(",platform,sha256:2222,,linux/arm64/v8,unsigned,,,\"A signature was required, but no signature exists | quote \"\" comma, newline") != std::string::npos);
-    CHECK(rows[3] == "end\",,,,,,,,,,,,,\r");
-    CHECK(rows[4] == "7,Bad\xff/Ref,,false,invalid-reference,line 7: invalid image reference,,,,,,,,,,,,,,,,,,,,,\r");
+    CHECK(rows[3] == "end\",,,,,,,,,,,,,,,,\r");
+    CHECK(rows[4] == "7,Bad\xff/Ref,,false,invalid-reference,line 7: invalid image reference,,,,,,,,,,,,,,,,,,,,,,,,\r");
 }
 
 namespace {
@@ -169,7 +171,7 @@ TEST_CASE("reports: the accepted certificate's subject, issuer, SANs and OIDC is
 
     std::string csv = render("csv", {keyless_report()});
     CHECK(csv.find(",,\"CN=test fulcio intermediate,O=imgtrust tests\",email:signer@example.com | "
-                   "URI:https://ci.example.com/job,https://oidc.example.com,,,,,,,,,\r\n") != std::string::npos);
+                   "URI:https://ci.example.com/job,https://oidc.example.com,,,,,,,,,,,,\r\n") != std::string::npos);
 }
 
 TEST_CASE("reports: the matched SAN and the Fulcio workflow extensions (hangar's githubWorkflow* fields)") {
@@ -195,7 +197,46 @@ TEST_CASE("reports: the matched SAN and the Fulcio workflow extensions (hangar's
     CHECK(yaml["results"][0]["manifests"][0]["certificateMatchedSan"].as<std::string>() == "URI:https://ci.example.com/job");
     std::string csv = render("csv", {report});
     CHECK(csv.find(",https://oidc.example.com,URI:https://ci.example.com/job,push,,,o/r,refs/heads/main,https://ci.example.com/job,"
-                   "github-hosted,\r\n") != std::string::npos);
+                   "github-hosted,,,,\r\n") != std::string::npos);
+}
+
+TEST_CASE("reports: a bundle signature's format, where it was found and its verified signing times") {
+    ImageReport report = keyless_report();
+    auto& signer = report.manifests[0].signer;
+    signer.signature_format = "sigstore-bundle";
+    signer.found_in = "referrers-tag";
+    signer.signing_times = {{"SET", 1767225600, "https://rekor.example"}, {"TSA", 1767225601, "CN=tsa, \"test\""}};
+    rapidjson::Document document;
+    document.Parse(render("json", {report}).c_str());
+    REQUIRE_FALSE(document.HasParseError());
+    const auto& manifest = document["results"][0]["manifests"][0];
+    CHECK(std::string(manifest["signatureFormat"].GetString()) == "sigstore-bundle");
+    CHECK(std::string(manifest["foundIn"].GetString()) == "referrers-tag");
+    REQUIRE(manifest["signingTimes"].Size() == 2);
+    CHECK(std::string(manifest["signingTimes"][0]["source"].GetString()) == "SET");
+    CHECK(manifest["signingTimes"][0]["time"].GetInt64() == 1767225600);
+    CHECK(std::string(manifest["signingTimes"][0]["authority"].GetString()) == "https://rekor.example");
+    CHECK(std::string(manifest["signingTimes"][1]["authority"].GetString()) == "CN=tsa, \"test\"");
+
+    YAML::Node yaml = YAML::Load(render("yaml", {report}))["results"][0]["manifests"][0];
+    CHECK(yaml["signatureFormat"].as<std::string>() == "sigstore-bundle");
+    CHECK(yaml["foundIn"].as<std::string>() == "referrers-tag");
+    REQUIRE(yaml["signingTimes"].size() == 2);
+    CHECK(yaml["signingTimes"][1]["source"].as<std::string>() == "TSA");
+    CHECK(yaml["signingTimes"][1]["time"].as<std::int64_t>() == 1767225601);
+    CHECK(yaml["signingTimes"][1]["authority"].as<std::string>() == "CN=tsa, \"test\"");
+
+    // The three appended columns close the row; the times are joined like the reasons.
+    CHECK(render("csv", {report}).find(",sigstore-bundle,referrers-tag,"
+                                       "\"SET 1767225600 https://rekor.example | TSA 1767225601 CN=tsa, \"\"test\"\"\"\r\n") !=
+          std::string::npos);
+
+    // A manifest with no accepted signature has them empty, not absent.
+    document.Parse(render("json", {multi_arch_report()}).c_str());
+    const auto& unsigned_manifest = document["results"][0]["manifests"][1];
+    CHECK(std::string(unsigned_manifest["signatureFormat"].GetString()).empty());
+    CHECK(std::string(unsigned_manifest["foundIn"].GetString()).empty());
+    CHECK(unsigned_manifest["signingTimes"].Size() == 0);
 }
 
 TEST_CASE("report formats: unknown is a configuration error") {

@@ -48,6 +48,50 @@ TEST_CASE("status: allowed is verified, with the accepted signature's identity a
     CHECK(derived.reasons.empty());
 }
 
+TEST_CASE("status: the accepted signature's format, where a bundle was found and its signing times") {
+    auto verified = [](SignatureOutcome accepted) {
+        Verdict verdict;
+        verdict.allowed = true;
+        RequirementOutcome requirement;
+        requirement.state = RequirementOutcome::State::accepted;
+        requirement.signatures = {std::move(accepted)};
+        verdict.requirements.push_back(requirement);
+        return derive_status(verdict).signer;
+    };
+    SignatureOutcome bundle = signature(0, "", true);
+    bundle.format = "sigstore-bundle";
+    bundle.found_in = "oci-layout";
+    bundle.signing_times = {{"TSA", 1767225601, "CN=tsa"}, {"SET", 1767225600, "https://rekor.example"}};
+    AcceptedSigner from_bundle = verified(bundle);
+    CHECK(from_bundle.signature_format == "sigstore-bundle");
+    CHECK(from_bundle.found_in == "oci-layout");
+    REQUIRE(from_bundle.signing_times.size() == 2);
+    CHECK(from_bundle.signing_times[0].source == "TSA");
+    CHECK(from_bundle.signing_times[1].authority == "https://rekor.example");
+    CHECK(signing_time_text(from_bundle.signing_times[1]) == "SET 1767225600 https://rekor.example");
+
+    // A .sig signature's verified Rekor SET is its signing time; the policy names no log URL.
+    SignatureOutcome legacy = signature(0, "", true);
+    legacy.integrated_time = 1700000000;
+    AcceptedSigner from_sig = verified(legacy);
+    CHECK(from_sig.signature_format == "sigstore");
+    CHECK(from_sig.found_in.empty());
+    REQUIRE(from_sig.signing_times.size() == 1);
+    CHECK(from_sig.signing_times[0].source == "SET");
+    CHECK(from_sig.signing_times[0].time == 1700000000);
+    CHECK(signing_time_text(from_sig.signing_times[0]) == "SET 1700000000");
+    CHECK(verified(signature(0, "", true)).signing_times.empty());  // a keyed .sig without Rekor: no time
+}
+
+TEST_CASE("status: a verified bundle under an identity that names an image is identity-mismatch") {
+    CHECK(classify_signature_reason("a Sigstore bundle signed by the trusted key SHA256:ab verified for this manifest digest, but "
+                                    "a bundle names no image, so signedIdentity matchRepoDigestOrExact cannot accept it") ==
+          CheckStatus::identity_mismatch);
+    // A bundle for another digest stays invalid-signature, as a .sig for another digest.
+    CHECK(classify_signature_reason("Signature for digest does not match: the Sigstore bundle's subject is not sha256:00") ==
+          CheckStatus::invalid_signature);
+}
+
 TEST_CASE("status: no signature at all is unsigned") {
     auto derived = derive_status(rejected_with("A signature was required, but no signature exists", {}));
     CHECK(derived.status == CheckStatus::unsigned_image);
