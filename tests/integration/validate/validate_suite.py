@@ -11,7 +11,9 @@ the failed file, the report and the exit code; -j 8 vs -j 1 identical reports
 in every format; mirrored signatures with --exact-repository; cosign
 repository-only identities with --match-repository; --registry/--project;
 --arch filtering and missing platforms; the failed list fed back with -f;
---debug prefixes; usage errors. Prints "N/M pass".
+--debug prefixes; usage errors; Sigstore bundles (cosign v3) attached with the
+referrers tag schema (docker-registry 2.8 has no referrers API), validated with
+--match-digest-only and --trusted-root, keyed and keyless. Prints "N/M pass".
 
 Usage: validate_suite.py --imgtrust BIN [--filter TEXT] [--verbose]
 """
@@ -29,7 +31,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "registry"))
 import harness  # noqa: E402
 import publish  # noqa: E402
+import referrers_push  # noqa: E402
 
+FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "fixtures"))
+# repository -> bundle (tests/fixtures/bundles/index.json: each is for the manifest of images/unsigned,
+# except reject-image-subject-other-digest, whose in-toto subject is another digest).
+BUNDLE_IMAGES = {
+    "bundles/keyed": "keyed/valid-image-rekor.sigstore.json",
+    "bundles/keyed-mirror": "keyed/valid-image-rekor.sigstore.json",
+    "bundles/keyed-other-digest": "keyed/reject-image-subject-other-digest.sigstore.json",
+    "bundles/keyless": "keyless/valid-image-rekor.sigstore.json",
+    "bundles/keyless-tsa": "keyless/valid-image-rekor-tsa.sigstore.json",
+}
+KEYED_ROOT = os.path.join(FIXTURES, "bundles", "trust", "keyed-trusted_root.json")
+KEYLESS_ROOT = os.path.join(FIXTURES, "bundles", "trust", "trusted_root.json")
+WORKFLOW = "https://github.com/o/r/.github/workflows/x.yml@refs/heads/main"
+ACTIONS_ISSUER = "https://token.actions.githubusercontent.com"
 KEY, PUB = publish.fixture_key("ecdsa-p256.key"), publish.fixture_key("ecdsa-p256.pub")
 OTHER_KEY, OTHER_PUB = publish.fixture_key("other-ecdsa-p256.key"), publish.fixture_key("other-ecdsa-p256.pub")
 
@@ -45,6 +62,7 @@ class World:
         self.digests = {}
         self._push_single_images()
         self._push_multi_arch()
+        self._push_bundle_images()
 
     def ref(self, repository_tag):
         return "%s/%s" % (self.host, repository_tag)
@@ -90,6 +108,19 @@ class World:
             self.sign("team/" + name, instances["amd64"], reference)
             if name == "multi-ok":
                 self.sign("team/" + name, instances["arm64"], reference)
+
+    def _push_bundle_images(self):
+        """The fixture image with a cosign v3 bundle from tests/fixtures/bundles (bound to its
+        manifest digest), attached as cosign v3 attaches it to a registry without the
+        referrers API: a referrer manifest, then the "sha256-<hex>" referrers tag."""
+        unsigned = "dir:" + publish.fixture_image("unsigned")
+        for repository, bundle in BUNDLE_IMAGES.items():
+            digest, raw = self.copy(unsigned, repository + ":v1")
+            subject = referrers_push.subject_of(raw.encode(), json.loads(raw).get("mediaType", referrers_push.OCI_MANIFEST))
+            target = publish.sigstore_push.RegistryTarget(self.registry.url, repository)
+            with open(os.path.join(FIXTURES, "bundles", bundle), "rb") as handle:
+                descriptor, _ = referrers_push.push_bundle(target, subject, handle.read())
+            referrers_push.set_referrers_tag(target, digest, [descriptor])
 
     def stop(self):
         self.registry.stop()
@@ -231,10 +262,12 @@ def case_jobs_identical(world, imgtrust, scratch):
         checks.true(report_format + ": failed files differ", one.failed_text == eight.failed_text)
         if report_format == "csv" and one.report_text:
             rows = list(csv.reader(io.StringIO(one.report_text, newline="")))
-            # 18 columns, then the 9 keyless CI identity columns appended by issue 15 (never reordered)
-            checks.equal("csv columns", len(rows[0]), 27)
+            # 18 columns, then the 9 keyless CI identity columns appended by issue 15 and the 3
+            # Sigstore bundle columns appended by issue 14 (never reordered)
+            checks.equal("csv columns", len(rows[0]), 30)
             checks.equal("csv column 18 (first appended)", rows[0][18], "certificate_matched_san")
-            checks.true("csv rows all have 27 columns", all(len(row) == 27 for row in rows))
+            checks.equal("csv columns 27-29 (bundles)", rows[0][27:], ["signature_format", "found_in", "signing_times"])
+            checks.true("csv rows all have 30 columns", all(len(row) == 30 for row in rows))
     return checks.result()
 
 
@@ -364,6 +397,91 @@ def case_debug_prefixes(world, imgtrust, scratch):
     return checks.result(run)
 
 
+def bundle_manifests(run):
+    return [result["manifests"][0] if result["manifests"] else {} for result in run.report()["results"]]
+
+
+def case_bundles_keyed(world, imgtrust, scratch):
+    """Keyed bundles: accepted with --match-digest-only, never under the default identity."""
+    text = world.ref("bundles/keyed:v1") + "\n" + world.ref("bundles/keyed-mirror:v1") + "\n"
+    trust = ["-p", PUB, "--trusted-root", KEYED_ROOT]
+    checks = Checks()
+    accepted = validate(imgtrust, os.path.join(scratch, "bundles-keyed"), text, trust + ["--match-digest-only", "-j", "2"])
+    checks.equal("--match-digest-only: exit", accepted.code, 0)
+    checks.equal("--match-digest-only: failed file", accepted.failed_text, "")
+    if accepted.report_text:
+        checks.true("policy names matchDigestOnly and the root",
+                    "matchDigestOnly" in accepted.report()["policy"] and KEYED_ROOT in accepted.report()["policy"])
+        for manifest in bundle_manifests(accepted):
+            checks.equal("status", manifest.get("status"), "verified")
+            checks.equal("digest", manifest.get("digest"), world.digests["bundles/keyed:v1"])
+            checks.equal("signatureFormat", manifest.get("signatureFormat"), "sigstore-bundle")
+            checks.equal("foundIn", manifest.get("foundIn"), "referrers-tag")
+            checks.equal("signedIdentity (a bundle names no image)", manifest.get("signedIdentity"), "")
+            checks.true("keyFingerprint", manifest.get("keyFingerprint", "").startswith("SHA256:"))
+            times = manifest.get("signingTimes", [])
+            checks.equal("signing time sources", [t["source"] for t in times], ["SET"])
+            checks.true("SET time and log", times and times[0]["time"] > 1_600_000_000 and times[0]["authority"])
+    csv_run = validate(imgtrust, os.path.join(scratch, "bundles-keyed-csv"), text,
+                       trust + ["--match-digest-only", "--format", "csv"], report="report.csv")
+    checks.equal("csv: exit", csv_run.code, 0)
+    if csv_run.report_text:
+        rows = list(csv.reader(io.StringIO(csv_run.report_text, newline="")))
+        checks.equal("csv: the appended bundle columns", [row[27:29] for row in rows[1:]],
+                     [["sigstore-bundle", "referrers-tag"]] * 2)
+        checks.true("csv: signing_times", all(row[29].startswith("SET ") for row in rows[1:]))
+    default = validate(imgtrust, os.path.join(scratch, "bundles-keyed-default"), text, trust)
+    checks.equal("default identity: exit", default.code, 1)
+    checks.equal("default identity: failed file", default.failed_text, text)
+    if default.report_text:
+        for manifest in bundle_manifests(default):
+            checks.equal("default identity: status", manifest.get("status"), "identity-mismatch")
+            reasons = " ".join(manifest.get("reasons", []))
+            checks.true("default identity: the reason says a bundle names no image", "a bundle names no image" in reasons)
+            checks.true("default identity: the reason says how to accept it", "matchDigestOnly" in reasons)
+            checks.equal("default identity: no accepted signature", manifest.get("signatureFormat"), "")
+    other = validate(imgtrust, os.path.join(scratch, "bundles-keyed-other"), world.ref("bundles/keyed-other-digest:v1") + "\n",
+                     trust + ["--match-digest-only"])
+    checks.equal("a bundle for another digest: exit", other.code, 1)
+    if other.report_text:
+        manifest = bundle_manifests(other)[0]
+        checks.equal("another digest: status", manifest.get("status"), "invalid-signature")
+        reasons = " ".join(manifest.get("reasons", []))
+        checks.true("another digest: reason %r" % reasons[:600], "is not a subject of the in-toto statement" in reasons)
+    return checks.result(default if default.code != 1 else accepted)
+
+
+def case_bundles_keyless(world, imgtrust, scratch):
+    """Keyless bundles against a trusted_root.json (Rekor SET; Rekor SET and a TSA timestamp)."""
+    text = world.ref("bundles/keyless:v1") + "\n" + world.ref("bundles/keyless-tsa:v1") + "\n"
+    identity = ["--trusted-root", KEYLESS_ROOT, "--certificate-oidc-issuer", ACTIONS_ISSUER, "--match-digest-only"]
+    checks = Checks()
+    run = validate(imgtrust, os.path.join(scratch, "bundles-keyless"), text, identity + ["--certificate-identity", WORKFLOW])
+    checks.equal("exit", run.code, 0)
+    if run.report_text:
+        manifests = bundle_manifests(run)
+        for manifest in manifests:
+            checks.equal("status", manifest.get("status"), "verified")
+            checks.equal("signatureFormat", manifest.get("signatureFormat"), "sigstore-bundle")
+            checks.equal("foundIn", manifest.get("foundIn"), "referrers-tag")
+            checks.equal("certificateMatchedSan", manifest.get("certificateMatchedSan"), "URI:" + WORKFLOW)
+            checks.equal("certificateOidcIssuer", manifest.get("certificateOidcIssuer"), ACTIONS_ISSUER)
+        sources = [sorted(t["source"] for t in m.get("signingTimes", [])) for m in manifests]
+        checks.equal("signing time sources (SET; SET and TSA)", sources, [["SET"], ["SET", "TSA"]])
+    other = validate(imgtrust, os.path.join(scratch, "bundles-keyless-other"), text,
+                     identity + ["--certificate-identity", WORKFLOW.replace("x.yml", "other.yml")])
+    checks.equal("another identity: exit", other.code, 1)
+    if other.report_text:
+        checks.equal("another identity: statuses", [r["status"] for r in other.report()["results"]],
+                     ["untrusted-key", "untrusted-key"])
+    bad_root = validate(imgtrust, os.path.join(scratch, "bundles-bad-root"), text,
+                        ["--trusted-root", PUB, "--certificate-oidc-issuer", ACTIONS_ISSUER, "--certificate-identity", WORKFLOW])
+    checks.equal("invalid --trusted-root: exit", bad_root.code, 2)
+    checks.equal("invalid --trusted-root: no report (no image checked)", bad_root.report_text, None)
+    checks.true("invalid --trusted-root: message", "invalid trusted root" in bad_root.stderr)
+    return checks.result(run if run.code != 0 else other)
+
+
 CASES = [
     ("mixed-list", case_mixed_list),
     ("jobs-8-vs-1-identical", case_jobs_identical),
@@ -374,6 +492,8 @@ CASES = [
     ("failed-list-fed-back", case_failed_list_fed_back),
     ("all-pass-and-usage-errors", case_all_pass_and_usage_errors),
     ("debug-prefixes", case_debug_prefixes),
+    ("bundles-keyed-match-digest-only", case_bundles_keyed),
+    ("bundles-keyless-trusted-root", case_bundles_keyless),
 ]
 
 
