@@ -15,7 +15,7 @@ referrers_push.py). Until bundle verification is wired into sigstoreSigned, what
 imgtrust discovered is read from `verify --debug` ("Reading Sigstore bundle <layer>
 of referrer <manifest> (<found_in>)"); the bundles are arbitrary bytes here, so a
 sigstoreSigned policy must reject the image (exit 1), never accept it.
-Metamorphic: for each keyed image bundle of tests/fixtures/bundles/index.json
+Metamorphic: for each keyed image bundle (and six keyless ones) of tests/fixtures/bundles/index.json
 (made by helper writers independent of imgtrust, bound to the fixture image's
 digest), the image is published with the bundle as a referrer, saved as
 `cosign save` would (cosign_save_layout.py: referrers only in blobs/, linked by
@@ -226,8 +226,26 @@ def fixture_image_cases():
     with open(os.path.join(publish.FIXTURES, "bundles", "index.json")) as source:
         cases = json.load(source)["cases"]
     unsigned = rp.digest_of(open(os.path.join(publish.fixture_image("unsigned"), "manifest.json"), "rb").read())
-    return [case for case in cases if case["name"].startswith("keyed/") and case.get("image") and case.get("key")
-            and case["image"]["manifest_digest"] == unsigned]
+    keyed = [case for case in cases if case["name"].startswith("keyed/") and case.get("image") and case.get("key")]
+    keyless = [case for case in cases if case["name"] in KEYLESS_METAMORPHIC and case.get("image")]
+    return [case for case in keyed + keyless if case["image"]["manifest_digest"] == unsigned]
+
+
+# Keyless bundles (Rekor v1 SET, TSA, Rekor v2 + TSA, and rejections), under fulcio + trustedRootPath.
+KEYLESS_METAMORPHIC = {"keyless/valid-image-rekor", "keyless/valid-image-rekor-tsa", "keyless/valid-image-rekor2-tsa",
+                       "keyless/reject-image-subject-other-digest", "keyless/reject-image-tampered-signature",
+                       "keyless/reject-image-rekor2-no-timestamp"}
+
+
+def fixture_requirement(fixture):
+    """sigstoreSigned with the fixture's trust: its key, or fulcio with its identity; its trusted root."""
+    requirement = {"type": "sigstoreSigned", "trustedRootPath": os.path.join(publish.FIXTURES, fixture["trusted_root"]),
+                   "signedIdentity": {"type": "matchDigestOnly"}}
+    if fixture.get("key"):
+        requirement["keyPath"] = os.path.join(publish.FIXTURES, fixture["key"])
+    else:
+        requirement["fulcio"] = {"oidcIssuer": fixture["issuer"], "subject": fixture["identity"]}
+    return requirement
 
 
 def verdict(result):
@@ -245,10 +263,7 @@ def metamorphic_cases(setup):
             rp.set_referrers_tag(target, subject["digest"], [descriptor])
             layout = os.path.join(setup.workdir, "saved-%d" % number)
             cosign_save_layout.save(setup.registry.url, repository, "v1", layout)
-            policy = common.write_policy(setup.workdir, "meta-%d" % number, common.policy({
-                "type": "sigstoreSigned", "keyPath": os.path.join(publish.FIXTURES, fixture["key"]),
-                "trustedRootPath": os.path.join(publish.FIXTURES, fixture["trusted_root"]),
-                "signedIdentity": {"type": "matchDigestOnly"}}))
+            policy = common.write_policy(setup.workdir, "meta-%d" % number, common.policy(fixture_requirement(fixture)))
             remote = rc.run_imgtrust(setup.arguments.imgtrust, policy, "docker://%s/%s:v1" % (setup.registry.host, repository),
                                      setup.registries_d[True], ["--debug"])
             local = rc.run_imgtrust(setup.arguments.imgtrust, policy, "oci:" + layout, None, ["--debug"])
