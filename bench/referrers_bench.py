@@ -22,8 +22,12 @@ One run:
      bundle blob per image on one reused connection per thread, no verification.
 Prints images/s, requests per image, and the ratios against the targets
 (>= 0.9 of the raw floor; <= 5 requests per image with the .sig probe, <= 4 without).
-imgtrust's verdict per image is printed as counted from its report: whether a
-bundle is accepted depends on the verification wiring, not on discovery.
+imgtrust runs with --match-digest-only --trusted-root (keyed-trusted_root.json)
+when its validate has them, so every image is accepted; the verified count is
+read from its report. imgtrust's requests are also counted by kind from the
+registry's access log (image manifest, .sig probe, referrers API, referrers tag,
+referrer manifest, bundle blob), so the per-image figure is printed with and
+without the .sig probe.
 
 Usage: referrers_bench.py --imgtrust BIN --raw-client BIN [-n 200] [--jobs 16]
 """
@@ -94,10 +98,31 @@ def run_imgtrust(arguments, registry, workdir, names):
     help_text = subprocess.run([arguments.imgtrust, "validate", "--help"], capture_output=True, text=True).stdout
     if "--match-digest-only" in help_text and "--trusted-root" in help_text:
         command += ["--match-digest-only", "--trusted-root", TRUSTED_ROOT]
+    before = registry.request_count()
     seconds, _, requests, completed = timed(command, registry)
     if completed.returncode not in (0, 1) or not os.path.exists(report):
         raise RuntimeError("imgtrust validate failed (%d): %s" % (completed.returncode, completed.stderr[-2000:]))
-    return seconds, requests, cpu_seconds(completed), completed.returncode
+    kinds = request_kinds(registry.request_lines()[before:])
+    with open(report) as handle:
+        verified = sum(1 for result in json.load(handle)["results"] if result["status"] == "verified")
+    return seconds, requests, cpu_seconds(completed), completed.returncode, kinds, verified
+
+
+REQUEST_KINDS = (("referrers API", re.compile(r"/referrers/")),
+                 (".sig probe", re.compile(r"/manifests/sha256-[0-9a-f]{64}\.sig ")),
+                 ("referrers tag", re.compile(r"/manifests/sha256-[0-9a-f]{64} ")),
+                 ("referrer manifest", re.compile(r"/manifests/sha256:")),
+                 ("image manifest", re.compile(r"/manifests/")),
+                 ("bundle blob", re.compile(r"/blobs/")))
+
+
+def request_kinds(lines):
+    """{kind: count} of the registry's access-log request lines (first matching kind wins)."""
+    counts = {}
+    for line in lines:
+        kind = next((name for name, pattern in REQUEST_KINDS if pattern.search(line)), "other")
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def run_raw(arguments, registry, workdir, names):
@@ -146,8 +171,13 @@ def main():
         best_imgtrust = min(runs["imgtrust"], key=lambda run: run[0])
         best_raw = min(runs["raw"], key=lambda run: run[0])
         median = lambda values: sorted(values)[len(values) // 2]
-        print("imgtrust validate exit code: %d (%s)" % (best_imgtrust[3], "all accepted" if best_imgtrust[3] == 0
-                                                         else "not all accepted: see the report"))
+        print("imgtrust validate exit code: %d (%s), %d/%d images verified" % (
+            best_imgtrust[3], "all accepted" if best_imgtrust[3] == 0 else "not all accepted: see the report",
+            best_imgtrust[5], n))
+        kinds = best_imgtrust[4]
+        print("imgtrust requests by kind (best run): " + ", ".join("%s %d" % item for item in sorted(kinds.items())))
+        without_sig = sum(count for kind, count in kinds.items() if kind != ".sig probe")
+        print("  per image: %.2f with the .sig probe, %.2f without it" % (best_imgtrust[1] / n, without_sig / n))
         print("\nratios (target):")
         print("  imgtrust / raw floor, best runs     %6.2f   (>= 0.9)" % (best_raw[0] / best_imgtrust[0]))
         print("  imgtrust / raw floor, median runs   %6.2f" % (median([r[0] for r in runs["raw"]]) /
