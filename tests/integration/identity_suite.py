@@ -113,6 +113,12 @@ def skopeo_checks(args, scratch, ci):
             for key, value in (("subjectURI", WORKFLOW), ("subject", WORKFLOW), ("subjectRegExp", "^x$"),
                                ("buildSignerURI", WORKFLOW), ("githubWorkflowRef", "refs/heads/main"))]
     rows.append(("skopeo/refuses-oidcIssuerRegExp", ci.fulcio(oidcIssuerRegExp="^x$", subjectURI=WORKFLOW)))
+    # The Sigstore-bundle extensions, on a keyed sigstoreSigned that skopeo 1.9.3 itself parses (it rejects the
+    # unsigned image: "A signature was required"), so the refusal can only come from the extension.
+    key = os.path.join(args.fixtures, "keys", "ecdsa-p256.pub")
+    root = os.path.join(args.fixtures, "bundles", "trust", "keyed-trusted_root.json")
+    for name, extra in (("matchDigestOnly", {"signedIdentity": {"type": "matchDigestOnly"}}), ("trustedRootPath", {"trustedRootPath": root})):
+        rows.append(("skopeo/refuses-" + name, {"default": [dict({"type": "sigstoreSigned", "keyPath": key}, **extra)]}))
     checks = []
     for name, document in rows:
         def check(name=name, document=document):
