@@ -9,6 +9,7 @@
 #include <set>
 
 #include "signature/go_compat.hpp"
+#include "signature/openssl_handles.hpp"
 #include "signature/rejection.hpp"
 
 namespace imgtrust::signature {
@@ -34,12 +35,6 @@ std::string remove_spaces_and_tabs(std::string_view data) {
     return out;
 }
 
-struct X509Deleter {
-    void operator()(X509* certificate) const { X509_free(certificate); }
-};
-struct GeneralNamesDeleter {
-    void operator()(GENERAL_NAMES* names) const { GENERAL_NAMES_free(names); }
-};
 
 std::string name_line(const X509_NAME* name) {
     BIO* bio = BIO_new(BIO_s_mem());

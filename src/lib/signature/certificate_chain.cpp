@@ -13,24 +13,13 @@
 #include <cstring>
 
 #include "signature/certificate.hpp"
+#include "signature/openssl_handles.hpp"
 #include "signature/rejection.hpp"
 #include "util/text.hpp"
 
 namespace imgtrust::signature {
 namespace {
 
-struct StoreDeleter {
-    void operator()(X509_STORE* store) const { X509_STORE_free(store); }
-};
-struct StoreContextDeleter {
-    void operator()(X509_STORE_CTX* context) const { X509_STORE_CTX_free(context); }
-};
-struct StackDeleter {
-    void operator()(STACK_OF(X509) * stack) const { sk_X509_free(stack); }
-};
-struct OwningStackDeleter {
-    void operator()(STACK_OF(X509) * stack) const { sk_X509_pop_free(stack, X509_free); }
-};
 
 // Go accepts a certificate at exactly its NotAfter second; OpenSSL calls it expired.
 int go_time_semantics_callback(int ok, X509_STORE_CTX* context) {

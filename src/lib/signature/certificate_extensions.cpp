@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "signature/certificate_identity.hpp"
+#include "signature/openssl_handles.hpp"
 #include "signature/rejection.hpp"
 
 namespace imgtrust::signature {
@@ -18,9 +19,6 @@ namespace {
 constexpr std::string_view fulcio_arc = "1.3.6.1.4.1.57264.1.";
 constexpr std::string_view oid_fulcio_username = "1.3.6.1.4.1.57264.1.7";
 
-struct GeneralNamesDeleter {
-    void operator()(GENERAL_NAMES* names) const { GENERAL_NAMES_free(names); }
-};
 
 std::string asn1_bytes(const ASN1_STRING* value) {
     return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)), static_cast<std::size_t>(ASN1_STRING_length(value)));

@@ -12,20 +12,12 @@
 #include <memory>
 
 #include "imgtrust/errors.hpp"
+#include "signature/openssl_handles.hpp"
 #include "util/bytes.hpp"
 
 namespace imgtrust::signature {
 namespace {
 
-struct BioDeleter {
-    void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct PkeyDeleter {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct MdContextDeleter {
-    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-};
 struct OpensslDeleter {
     void operator()(void* memory) const { OPENSSL_free(memory); }
 };

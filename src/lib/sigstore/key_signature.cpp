@@ -8,15 +8,13 @@
 #include <memory>
 #include <string>
 
+#include "signature/openssl_handles.hpp"
+
 namespace imgtrust::sigstore {
 namespace {
 
-struct PkeyDeleter {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct PkeyContextDeleter {
-    void operator()(EVP_PKEY_CTX* context) const { EVP_PKEY_CTX_free(context); }
-};
+using signature::PkeyDeleter;
+using signature::PkeyContextDeleter;
 
 // signature::PublicKey keeps its EVP_PKEY private; its DER form is the exchange format.
 std::unique_ptr<EVP_PKEY, PkeyDeleter> openssl_key(const signature::PublicKey& key) {

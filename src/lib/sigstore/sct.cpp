@@ -17,6 +17,7 @@
 
 #include <memory>
 
+#include "signature/openssl_handles.hpp"
 #include "signature/rejection.hpp"
 #include "util/bytes.hpp"
 #include "util/digest.hpp"
@@ -24,15 +25,14 @@
 namespace imgtrust::sigstore {
 namespace {
 
+using signature::X509Deleter;
+
 using signature::SignatureRejected;
 
 constexpr int kMaxScts = 64;  // a certificate carries a handful; bound the work on a hostile one
 
 struct SctListDeleter {
     void operator()(STACK_OF(SCT) * list) const { SCT_LIST_free(list); }
-};
-struct X509Deleter {
-    void operator()(X509* certificate) const { X509_free(certificate); }
 };
 
 void append_big_endian(std::string& out, std::uint64_t value, int bytes) {

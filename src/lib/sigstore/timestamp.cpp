@@ -21,10 +21,16 @@
 #include <climits>
 #include <memory>
 
+#include "signature/openssl_handles.hpp"
 #include "signature/rejection.hpp"
 
 namespace imgtrust::sigstore {
 namespace {
+
+using signature::StoreDeleter;
+using signature::StoreContextDeleter;
+using signature::StackDeleter;
+using signature::X509Deleter;
 
 using signature::Certificate;
 using signature::SignatureRejected;
@@ -35,18 +41,6 @@ constexpr std::size_t kMaxTokenBytes = 64 * 1024;
 
 struct TsRespDeleter {
     void operator()(TS_RESP* response) const { TS_RESP_free(response); }
-};
-struct StoreDeleter {
-    void operator()(X509_STORE* store) const { X509_STORE_free(store); }
-};
-struct StoreContextDeleter {
-    void operator()(X509_STORE_CTX* context) const { X509_STORE_CTX_free(context); }
-};
-struct StackDeleter {
-    void operator()(STACK_OF(X509) * stack) const { sk_X509_free(stack); }
-};
-struct X509Deleter {
-    void operator()(X509* certificate) const { X509_free(certificate); }
 };
 struct VerifyContextDeleter {
     void operator()(TS_VERIFY_CTX* context) const { TS_VERIFY_CTX_free(context); }
