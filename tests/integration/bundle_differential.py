@@ -99,6 +99,9 @@ def index_problems(fixtures):
                 if not (fixtures / c[field]).is_file():
                     problems.append(f"{c['name']}: {field} {c[field]} does not exist")
     for path in sorted((fixtures / "bundles").glob("*/*.sigstore.json")):
+        # bundles/pki/ holds policy-only fixtures (a private CA, no log): tests/unit/policy/bundle_policy_test.cpp reads them.
+        if path.parent.name == "pki":
+            continue
         if path.resolve() not in named:
             problems.append(f"{path.relative_to(fixtures)} is used by no case of bundles/index.json")
     return problems

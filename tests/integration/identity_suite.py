@@ -173,6 +173,7 @@ def validate_usage_checks(args, scratch, ci, fixtures_root):
 
 def main():
     args = common.parse_arguments(__doc__.splitlines()[0])
+    args.imgtrust = os.path.abspath(args.imgtrust)  # the validate checks run in a scratch directory (meson passes ./imgtrust)
     scratch = common.make_workdir()
     ci = Ci(args.fixtures)
     try:
