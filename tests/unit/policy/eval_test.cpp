@@ -141,7 +141,7 @@ TEST_CASE("sigstoreSigned: a sigstore signature without the signature annotation
 
 TEST_CASE("keyless trust whose CA file cannot be read is a configuration error, not an accept") {
     SigstoreSignedRequirement sigstore;
-    sigstore.fulcio = FulcioTrust{std::string("/nonexistent"), std::nullopt, "https://issuer", "a@example.com"};
+    sigstore.fulcio = FulcioTrust{std::string("/nonexistent"), std::nullopt, "https://issuer", "a@example.com", {}};
     sigstore.rekor_public_key_path = "/nonexistent";
     PolicyContext context(default_policy({req(sigstore)}));
     MemoryReference image("/opt/img", {"/opt"});

@@ -17,11 +17,11 @@ constexpr std::time_t cosign_signing_time = 1670870899;   // the cosign fixture'
 constexpr std::time_t test_integrated_time = 1700000030;  // generate_keyless.py INTEGRATED_TIME
 
 FulcioTrustRoot cosign_trust(const std::string& email = "mitr@redhat.com") {
-    return {collect_pool_certificates_pem(cimage("fulcio_v1.crt.pem")), "https://github.com/login/oauth", email};
+    return {collect_pool_certificates_pem(cimage("fulcio_v1.crt.pem")), "https://github.com/login/oauth", email, nullptr};
 }
 
 FulcioTrustRoot test_trust() {
-    return {collect_pool_certificates_pem(keyless("fulcio-root.pem")), "https://oidc.example.com", "signer@example.com"};
+    return {collect_pool_certificates_pem(keyless("fulcio-root.pem")), "https://oidc.example.com", "signer@example.com", nullptr};
 }
 
 std::string test_rejection(const std::string& leaf_name) {
@@ -59,7 +59,7 @@ TEST_CASE("the Fulcio chain: invalid intermediates, invalid leaf, missing interm
     CHECK_THROWS_WITH(verify_fulcio_certificate_at_time(cosign_trust(), cosign_signing_time, leaf, ""),
                       Catch::Contains("veryfing leaf certificate failed") && Catch::Contains("unable to get local issuer"));
     // … but trusting the intermediates themselves is enough.
-    FulcioTrustRoot intermediates_trusted{collect_pool_certificates_pem(chain), "https://github.com/login/oauth", "mitr@redhat.com"};
+    FulcioTrustRoot intermediates_trusted{collect_pool_certificates_pem(chain), "https://github.com/login/oauth", "mitr@redhat.com", nullptr};
     CHECK_NOTHROW(verify_fulcio_certificate_at_time(intermediates_trusted, cosign_signing_time, leaf, ""));
 }
 

@@ -15,11 +15,11 @@ namespace {
 PkiTrustRoot cosign_trust(bool with_intermediates) {
     return {collect_pool_certificates_pem(cimage("pki_root_crts.pem")),
             with_intermediates ? parse_certificates_pem(cimage("pki_intermediate_crts.pem")) : std::vector<Certificate>{},
-            "qiwan@redhat.com", "myhost.example.com"};
+            "qiwan@redhat.com", "myhost.example.com", nullptr};
 }
 
 std::string test_rejection(const std::string& leaf_name, const std::string& email, const std::string& hostname) {
-    PkiTrustRoot trust{collect_pool_certificates_pem(keyless("pki-root.pem")), {}, email, hostname};
+    PkiTrustRoot trust{collect_pool_certificates_pem(keyless("pki-root.pem")), {}, email, hostname, nullptr};
     try {
         verify_pki_certificate(trust, keyless("leaves/pki-" + leaf_name + ".pem"),
                                keyless("pki-intermediate.pem") + keyless("pki-root.pem"), std::time(nullptr));
