@@ -3,102 +3,21 @@
 // first signature blob), on N threads that each keep one connection open.
 // No verification at all. Usage: raw-floor-client BASE_URL LIST JOBS
 //   LIST: one "repository:tag" per line. Prints "images=N failures=F seconds=S".
-#include <curl/curl.h>
-#include <openssl/sha.h>
-
-#include <atomic>
-#include <chrono>
-#include <cstdio>
-#include <fstream>
-#include <string>
-#include <thread>
-#include <vector>
+#include "raw_client.hpp"
 
 namespace {
 
-size_t append_body(char* data, size_t size, size_t count, void* target) {
-    static_cast<std::string*>(target)->append(data, size * count);
-    return size * count;
-}
-
-bool get(CURL* curl, const std::string& url, std::string& body) {
-    static const char* accept =
-        "Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, "
-        "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json";
-    curl_slist* headers = curl_slist_append(nullptr, accept);
-    body.clear();
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    long status = 0;
-    bool ok = curl_easy_perform(curl) == CURLE_OK;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    return ok && status == 200;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-    std::string hex;
-    char two[3];
-    for (unsigned char byte : digest) {
-        std::snprintf(two, sizeof two, "%02x", byte);
-        hex += two;
-    }
-    return hex;
-}
-
-// The digest of the first layer of a cosign signature manifest.
-std::string first_layer_digest(const std::string& manifest) {
-    auto layers = manifest.find("\"layers\"");
-    auto key = manifest.find("\"digest\"", layers == std::string::npos ? 0 : layers);
-    if (layers == std::string::npos || key == std::string::npos) return {};
-    auto open = manifest.find('"', manifest.find(':', key) + 1);
-    auto close = manifest.find('"', open + 1);
-    return manifest.substr(open + 1, close - open - 1);
-}
-
 bool check_one(CURL* curl, const std::string& base, const std::string& line, std::string& body) {
-    auto colon = line.rfind(':');
-    std::string repository = line.substr(0, colon), tag = line.substr(colon + 1);
-    if (!get(curl, base + "/v2/" + repository + "/manifests/" + tag, body)) return false;
-    std::string signature_tag = "sha256-" + sha256_hex(body) + ".sig";
-    if (!get(curl, base + "/v2/" + repository + "/manifests/" + signature_tag, body)) return false;
-    std::string layer = first_layer_digest(body);
-    return !layer.empty() && get(curl, base + "/v2/" + repository + "/blobs/" + layer, body);
+    using raw_client::get;
+    const auto colon = line.rfind(':');
+    const std::string repository = line.substr(0, colon), tag = line.substr(colon + 1);
+    if (get(curl, base + "/v2/" + repository + "/manifests/" + tag, body) != 200) return false;
+    const std::string signature_tag = "sha256-" + raw_client::sha256_hex(body) + ".sig";
+    if (get(curl, base + "/v2/" + repository + "/manifests/" + signature_tag, body) != 200) return false;
+    const std::string layer = raw_client::first_digest_in(body, "layers");
+    return !layer.empty() && get(curl, base + "/v2/" + repository + "/blobs/" + layer, body) == 200;
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: %s BASE_URL LIST JOBS\n", argv[0]);
-        return 2;
-    }
-    const std::string base = argv[1];
-    std::vector<std::string> images;
-    std::ifstream list(argv[2]);
-    for (std::string line; std::getline(list, line);)
-        if (!line.empty()) images.push_back(line);
-    const int jobs = std::stoi(argv[3]);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    std::atomic<size_t> next{0}, failures{0};
-    const auto started = std::chrono::steady_clock::now();
-    std::vector<std::thread> threads;
-    for (int t = 0; t < jobs; ++t)
-        threads.emplace_back([&] {
-            CURL* curl = curl_easy_init();  // one connection per thread, reused
-            std::string body;
-            for (size_t i = next++; i < images.size(); i = next++)
-                if (!check_one(curl, base, images[i], body)) ++failures;
-            curl_easy_cleanup(curl);
-        });
-    for (auto& thread : threads) thread.join();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("images=%zu failures=%zu seconds=%.3f\n", images.size(), failures.load(), seconds);
-    curl_global_cleanup();
-    return failures ? 1 : 0;
-}
+int main(int argc, char** argv) { return raw_client::run(argc, argv, check_one); }
