@@ -3,7 +3,7 @@
 // or a version rule is rejected with a message naming the field.
 #include <catch2/catch.hpp>
 
-#include "fixtures.hpp"
+#include "conformance_assets.hpp"
 #include "signature/rejection.hpp"
 #include "sigstore/bundle.hpp"
 #include "sigstore/certificate_verifier.hpp"
@@ -16,18 +16,7 @@ using imgtrust::sigstore::parse_bundle;
 
 namespace {
 
-std::string conformance_bundle(const std::string& name) {
-    auto text = imgtrust::util::read_file_bounded(fixture_path("../conformance/bundle-verify/" + name + "/bundle.sigstore.json"),
-                                                  4 * 1024 * 1024, "bundle");
-    REQUIRE(text);
-    return *text;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-    auto at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    return text.replace(at, from.size(), to);
-}
+std::string conformance_bundle(const std::string& name) { return conformance_file(name, "bundle.sigstore.json"); }
 
 }  // namespace
 

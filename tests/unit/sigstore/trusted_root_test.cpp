@@ -2,7 +2,7 @@
 // conformance suite's custom roots parse; broken roots are configuration errors.
 #include <catch2/catch.hpp>
 
-#include "fixtures.hpp"
+#include "conformance_assets.hpp"
 #include "imgtrust/errors.hpp"
 #include "sigstore/proto_json.hpp"
 #include "sigstore/public_good_root.hpp"
@@ -14,18 +14,7 @@ using imgtrust::sigstore::parse_trusted_root;
 
 namespace {
 
-std::string conformance_root(const std::string& name) {
-    auto text = imgtrust::util::read_file_bounded(fixture_path("../conformance/bundle-verify/" + name + "/trusted_root.json"),
-                                                  4 * 1024 * 1024, "trusted root");
-    REQUIRE(text);
-    return *text;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-    auto at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    return text.replace(at, from.size(), to);
-}
+std::string conformance_root(const std::string& name) { return conformance_file(name, "trusted_root.json"); }
 
 }  // namespace
 
