@@ -2,6 +2,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/reference.hpp"
+#include "policy/certificate_identity_policy.hpp"
 #include "signature/certificate.hpp"
 #include "signature/certificate_identity.hpp"
 #include "signature/public_key.hpp"
@@ -196,16 +197,11 @@ std::string joined(const std::vector<std::string>& values) {
     return text;
 }
 
-// `OIDC issuer "…", subject (any SAN) "…", GitHub workflow ref "…"` (IdentityRequirement::describe).
+// `OIDC issuer "…", subject (any SAN) "…", GitHub workflow ref "…"`: the rule
+// the policy's fulcio object builds (has_identity holds wherever this is called).
 std::string describe_identity(const TrustOptions& o) {
-    signature::IdentityRequirementSpec spec;
-    spec.subject = o.certificate_identity;
-    spec.subject_regexp = o.certificate_identity_regexp;
-    spec.oidc_issuer = o.certificate_oidc_issuer;
-    spec.oidc_issuer_regexp = o.certificate_oidc_issuer_regexp;
-    spec.github_workflow = {o.github_workflow_trigger, o.github_workflow_sha, o.github_workflow_name, o.github_workflow_repository,
-                            o.github_workflow_ref};
-    return signature::IdentityRequirement(std::move(spec)).describe();
+    FulcioTrust fulcio{std::nullopt, std::nullopt, o.certificate_oidc_issuer, "", identity_extensions(o)};
+    return policy::fulcio_identity_requirement(fulcio)->describe();
 }
 
 std::string describe_trust(const TrustOptions& o) {

@@ -11,6 +11,7 @@
 #include "imgtrust/errors.hpp"
 #include "sigstore/public_good_root.hpp"
 #include "validate/validation_policy.hpp"
+#include "validation_policy_support.hpp"
 
 using namespace imgtrust;
 using namespace imgtrust::validate;
@@ -34,20 +35,8 @@ TrustOptions keyless_identity_options() {
     return options;
 }
 
-const SigstoreSignedRequirement& docker_requirement(const Policy& policy) {
-    return std::get<SigstoreSignedRequirement>(policy.transports.at("docker").at("").at(0).value);
-}
 const SigstoreSignedRequirement& default_requirement(const Policy& policy) {
     return std::get<SigstoreSignedRequirement>(policy.default_requirements.at(0).value);
-}
-
-std::string refusal(const TrustOptions& options) {
-    try {
-        build_validation_policy(options);
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "(accepted)";
 }
 
 bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

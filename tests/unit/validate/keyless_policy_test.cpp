@@ -8,6 +8,7 @@
 #include "imgtrust/errors.hpp"
 #include "validate/status.hpp"
 #include "validate/validation_policy.hpp"
+#include "validation_policy_support.hpp"
 
 using namespace imgtrust;
 using namespace imgtrust::validate;
@@ -30,20 +31,6 @@ TrustOptions pki_options() {
     options.ca_roots_path = keyless("pki-root.pem");
     options.certificate_identity = "pki-signer@example.com";
     return options;
-}
-
-const SigstoreSignedRequirement& docker_requirement(const Policy& policy) {
-    return std::get<SigstoreSignedRequirement>(policy.transports.at("docker").at("").at(0).value);
-}
-
-// The ConfigError message of an option set that must be refused.
-std::string refusal(const TrustOptions& options) {
-    try {
-        build_validation_policy(options);
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "(accepted)";
 }
 
 }  // namespace
