@@ -92,6 +92,23 @@ def _conformance_seeds(file_name):
     yield from (p.read_bytes() for p in _files('bundle-verify/*/' + file_name, root=SOURCE_ROOT / 'tests' / 'conformance'))
 
 
+def _tlog_part_seeds():
+    """From the conformance bundles: checkpoints, decoded entry bodies and DSSE payloads."""
+    for raw in _conformance_seeds('bundle.sigstore.json'):
+        try:
+            bundle = json.loads(raw)
+            for entry in bundle.get('verificationMaterial', {}).get('tlogEntries', []):
+                checkpoint = entry.get('inclusionProof', {}).get('checkpoint', {}).get('envelope')
+                if checkpoint:
+                    yield checkpoint.encode()
+                if entry.get('canonicalizedBody'):
+                    yield base64.b64decode(entry['canonicalizedBody'])
+            if bundle.get('dsseEnvelope', {}).get('payload'):
+                yield base64.b64decode(bundle['dsseEnvelope']['payload'])
+        except (ValueError, AttributeError, TypeError):
+            continue
+
+
 def _fixture_seeds(name):
     if name == 'fuzz_policy':
         yield from _policy_seeds()
@@ -109,6 +126,8 @@ def _fixture_seeds(name):
         yield from _timestamp_sct_seeds()
     elif name == 'fuzz_bundle':
         yield from _conformance_seeds('bundle.sigstore.json')
+    elif name == 'fuzz_tlog_parts':
+        yield from _tlog_part_seeds()
     elif name == 'fuzz_trusted_root':
         yield from _conformance_seeds('trusted_root.json')
         yield (SOURCE_ROOT / 'data' / 'sigstore' / 'public-good-trusted-root.json').read_bytes()
