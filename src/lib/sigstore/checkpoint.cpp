@@ -20,6 +20,7 @@ std::vector<std::string_view> lines_of(std::string_view text) {
     while (!text.empty()) {
         auto end = text.find('\n');
         lines.push_back(text.substr(0, end));
+        if (end == std::string_view::npos) break;  // a last line without its newline (remove_prefix(npos + 1) would not advance)
         text.remove_prefix(end + 1);
     }
     return lines;

@@ -129,6 +129,14 @@ TEST_CASE("checkpoint: a body without origin, size or root hash is rejected") {
     }
 }
 
+TEST_CASE("checkpoint: a body whose last line has no newline is read, not looped over (fuzz_tlog_parts finding)") {
+    const std::string hash = imgtrust::util::base64_encode(root_hash);
+    auto parsed = imgtrust::sigstore::parse_checkpoint_text("log.example.org\n42\n" + hash);
+    CHECK(parsed.tree_size == 42);
+    CHECK(parsed.root_hash == root_hash);
+    CHECK_THROWS_AS(imgtrust::sigstore::parse_checkpoint_text(R"({"apiVersion":"0.0.1"})"), SignatureRejected);
+}
+
 TEST_CASE("checkpoint: the signed-note framing is enforced") {
     using imgtrust::sigstore::parse_signed_note;
     CHECK_THROWS_WITH(parse_signed_note("text\n\xE2\x80\x94 k AAAAAAA=\n"), Catch::Contains("no blank line"));
