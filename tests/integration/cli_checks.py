@@ -55,6 +55,33 @@ def usage_checks(checks, fx, accept):
     checks.exit_code("help", ["verify", "--help"], 0, stdout_has="--policy")
 
 
+def verify_bundle_usage_checks(checks, fixtures_root, workdir):
+    """imgtrust verify-bundle: every bad invocation is exit 2 with the reason on stderr; a bundle that does not
+    verify is exit 1 (the sigstore-conformance protocol)."""
+    bundles = os.path.join(fixtures_root, "bundles")
+    bundle = os.path.join(bundles, "keyed", "valid-blob-rekor.sigstore.json")
+    blob = os.path.join(bundles, "artifacts", "blob.txt")
+    key = os.path.join(fixtures_root, "keys", "ecdsa-p256.pub")
+    root = os.path.join(bundles, "trust", "keyed-trusted_root.json")
+    broken_root = os.path.join(workdir, "broken-root.json")
+    with open(broken_root, "w") as out:
+        out.write('{"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1", "tlogs": [{}]}')
+    vb = ["verify-bundle", "--bundle"]
+    checks.exit_code("verify-bundle/ok", vb + [bundle, "--key", key, "--trusted-root", root, blob], 0, stdout_has="Verified OK")
+    checks.exit_code("verify-bundle/missing-bundle", vb + [bundle + ".missing", "--key", key, blob], 2, stderr_has="does not exist")
+    checks.exit_code("verify-bundle/staging", ["verify-bundle", "--staging"] + vb[1:] + [bundle, "--key", key, blob], 2,
+                     stderr_has="staging")
+    checks.exit_code("verify-bundle/no-trust", vb + [bundle, blob], 2)
+    checks.exit_code("verify-bundle/key-and-identity", vb + [bundle, "--key", key, "--certificate-identity", "a@b",
+                                                             "--certificate-oidc-issuer", "https://i", blob], 2)
+    checks.exit_code("verify-bundle/invalid-trusted-root", vb + [bundle, "--key", key, "--trusted-root", broken_root, blob], 2,
+                     stderr_has="broken-root.json")
+    checks.exit_code("verify-bundle/other-artifact", vb + [bundle, "--key", key, "--trusted-root", root,
+                                                           os.path.join(bundles, "artifacts", "other-blob.txt")], 1,
+                     stderr_has="not verified")
+    checks.exit_code("verify-bundle/help", ["verify-bundle", "--help"], 0, stdout_has="--trusted-root")
+
+
 def report_checks(checks, fx, accept, signed_policy):
     unsigned, valid = "dir:" + fx.image("unsigned"), "dir:" + fx.image("gpg-valid-app-v1")
     digest = fx.manifest_digest(fx.image("unsigned"))
@@ -142,6 +169,7 @@ def main():
         signed_policy = common.write_policy(workdir, "signed", policy(
             signed_by(exact_reference(APP_V1), keyPath=fixtures.key("gpg-primary-only.gpg"))))
         usage_checks(checks, fixtures, accept)
+        verify_bundle_usage_checks(checks, os.path.abspath(args.fixtures), workdir)
         report_checks(checks, fixtures, accept, signed_policy)
         policy_resolution_checks(checks, fixtures, workdir)
         untrusted_file_checks(checks, fixtures, workdir)
