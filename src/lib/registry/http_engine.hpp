@@ -52,9 +52,9 @@ struct TlsSettings {
 };
 
 struct HttpRequest {
-    std::string method = "GET";  // GET, HEAD, or POST (with body: the OAuth2 token form)
+    std::string method = "GET";  // GET, HEAD, POST (with body: the OAuth2 token form, upload start) or PUT (with body)
     std::string url;
-    std::string body;                  // POST only
+    std::string body;                  // POST and PUT only
     std::vector<std::string> headers;  // "Name: value"; Authorization values are never logged
     std::size_t max_body_bytes = 4 * 1024 * 1024;  // exceeding it fails the request
     // Only for blob GETs: at most 5 hops, followed by the engine itself so that an

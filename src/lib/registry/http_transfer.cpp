@@ -110,6 +110,14 @@ void set_method_options(CURL* easy, const HttpRequest& request) {
         set_option(easy, CURLOPT_POST, 1L);
         set_option(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
         set_option(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
+    } else if (request.method == "PUT") {
+        // A PUT with an in-memory body (blob upload, manifest): POST's body
+        // options with the method renamed; the size is set first so binary
+        // bodies are copied whole.
+        set_option(easy, CURLOPT_POST, 1L);
+        set_option(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+        set_option(easy, CURLOPT_COPYPOSTFIELDS, request.body.data());
+        set_option(easy, CURLOPT_CUSTOMREQUEST, "PUT");
     }
 }
 

@@ -3,6 +3,7 @@
 #include "config/certs_d.hpp"
 #include "registry/pool_state.hpp"
 #include "registry/repository_client.hpp"
+#include "registry/upload.hpp"
 
 namespace imgtrust::registry {
 namespace {
@@ -156,6 +157,10 @@ RegistryPool::~RegistryPool() = default;
 
 std::unique_ptr<RepositoryClient> RegistryPool::repository(const DockerReference& ref) {
     return make_repository_client(*impl_, ref);
+}
+
+std::unique_ptr<RepositoryWriter> RegistryPool::writer(const DockerReference& ref) {
+    return make_repository_writer(*impl_, ref);
 }
 
 HttpEngine& RegistryPool::engine() { return impl_->engine; }

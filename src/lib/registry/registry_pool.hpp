@@ -64,7 +64,8 @@ struct RetryPolicy {
     std::chrono::milliseconds max_delay{std::chrono::seconds(60)};
 };
 
-class ManifestCache;  // registry/manifest_cache.hpp
+class ManifestCache;     // registry/manifest_cache.hpp
+class RepositoryWriter;  // registry/upload.hpp
 
 class RegistryPool {
 public:
@@ -76,6 +77,9 @@ public:
     // A client for ref's repository (ref.domain / ref.path); cheap to create. Its
     // requests share one deadline, context().timeout from now (--timeout is per image).
     std::unique_ptr<RepositoryClient> repository(const DockerReference& ref);
+    // A writer for ref's repository (registry/upload.hpp): blob uploads, mounts and
+    // manifest PUTs with the push scope; its requests share one --timeout deadline too.
+    std::unique_ptr<RepositoryWriter> writer(const DockerReference& ref);
     HttpEngine& engine();
     // Manifests already fetched by digest through this pool (shared by every image).
     ManifestCache& manifest_cache();

@@ -31,11 +31,11 @@ std::string without_query(const std::string& url) { return url.substr(0, url.fin
 }  // namespace
 
 RequestRunner::RequestRunner(RegistryPool::Impl& pool, std::string reference_host, std::string repository_path,
-                             std::chrono::steady_clock::time_point deadline)
+                             std::chrono::steady_clock::time_point deadline, std::string scope)
     : pool_(pool),
       reference_host_(std::move(reference_host)),
       repository_path_(std::move(repository_path)),
-      scope_("repository:" + repository_path_ + ":pull"),
+      scope_(scope.empty() ? "repository:" + repository_path_ + ":pull" : std::move(scope)),
       deadline_(deadline) {}
 
 std::chrono::milliseconds RequestRunner::remaining() const {
@@ -170,6 +170,7 @@ HttpResponse RequestRunner::send_once(const std::string& url, const RegistryRequ
     http.method = request.method;
     http.url = url;
     http.headers = request.headers;
+    http.body = request.body;
     http.headers.push_back("Docker-Distribution-API-Version: registry/2.0");
     if (authorization) http.headers.push_back("Authorization: " + *authorization);
     http.max_body_bytes = request.max_body_bytes;
@@ -257,7 +258,11 @@ BearerToken RequestRunner::fetch_token(const AuthChallenge& challenge, const std
     const bool oauth = credentials && !credentials->identity_token.empty();
     if (!oauth && credentials && !credentials->username.empty()) add("account", credentials->username);
     if (!parameter(challenge, "service").empty()) add("service", parameter(challenge, "service"));
-    add("scope", scope_);
+    for (std::size_t start = 0; start < scope_.size();) {
+        const std::size_t end = std::min(scope_.find(' ', start), scope_.size());
+        if (end > start) add("scope", scope_.substr(start, end - start));
+        start = end + 1;
+    }
     HttpRequest http;
     http.max_body_bytes = max_token_body_bytes;
     http.tls = pool_.host(reference_host_).tls;

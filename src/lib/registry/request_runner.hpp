@@ -21,6 +21,7 @@ struct RegistryRequest {
     std::string method = "GET";
     std::string path;                  // "/v2/<name>/manifests/<ref>"
     std::vector<std::string> headers;  // without Authorization
+    std::string body;                  // POST/PUT only (registry/upload.cpp)
     std::size_t max_body_bytes = 4 * 1024 * 1024;
     bool follow_redirects = false;
     std::string what;                  // for messages: "reading manifest v1 in host/repo"
@@ -28,8 +29,11 @@ struct RegistryRequest {
 
 class RequestRunner {
 public:
+    // scope: the token scope asked for, "repository:<path>:pull" when empty; several
+    // scopes are separated by spaces and sent as one scope parameter each
+    // ("repository:<path>:pull,push repository:<other>:pull" for a cross-repository mount).
     RequestRunner(RegistryPool::Impl& pool, std::string reference_host, std::string repository_path,
-                  std::chrono::steady_clock::time_point deadline);
+                  std::chrono::steady_clock::time_point deadline, std::string scope = "");
 
     // The final response (any status but 401/429/5xx, which end in FetchError
     // once retries or re-authentication are exhausted). Throws FetchError.
