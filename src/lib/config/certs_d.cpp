@@ -1,11 +1,12 @@
 #include "config/certs_d.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
 #include "imgtrust/errors.hpp"
-#include "util/home_directory.hpp"
 
 namespace imgtrust::config {
 namespace {
@@ -31,26 +32,30 @@ std::set<std::string> entry_names(const std::string& directory) {
 
 }  // namespace
 
-std::string cert_dir_for_host(const std::optional<std::string>& cert_dir, const std::string& host_port) {
+std::string cert_dir_for_host_in(const std::optional<std::string>& cert_dir, const std::string& host_port,
+                                 const ConfigRoots& roots) {
     if (cert_dir && !cert_dir->empty()) return *cert_dir;
-    // With no home directory at all, there is no per-user root (never "/.config/...").
-    const std::string home = util::home_directory();
-    std::vector<std::string> roots;
-    if (!home.empty()) roots.push_back(home + "/.config/containers/certs.d");
-    roots.push_back("/etc/containers/certs.d");
-    roots.push_back("/etc/docker/certs.d");
-    std::string candidate;
-    for (const auto& root : roots) {
-        candidate = root + "/" + host_port;
-        std::error_code error;
-        if (fs::exists(candidate, error)) break;
+    std::vector<std::string> candidates = drop_in_directories(roots, "certs");
+    candidates.push_back(roots.docker_certs_dir);
+    for (const auto& base : candidates) {
+        const std::string candidate = base + "/" + host_port;
+        const int error = config_path_errno(candidate);
+        if (error == 0) return candidate;
+        // c/image skips missing candidates and, with a debug line, unreadable ones.
+        if (error == ENOENT || error == EACCES || error == EPERM) continue;
+        throw ConfigError("accessing certs directory " + candidate + ": " + std::strerror(error));
     }
-    return candidate;
+    return "";
+}
+
+std::string cert_dir_for_host(const std::optional<std::string>& cert_dir, const std::string& host_port) {
+    return cert_dir_for_host_in(cert_dir, host_port, config_roots_from_environment());
 }
 
 CertsDirectory read_certs_dir(const std::string& directory) {
     CertsDirectory result;
     result.directory = directory;
+    if (directory.empty()) return result;
     const std::set<std::string> names = entry_names(directory);
     for (const auto& name : names) {
         const std::string path = directory + "/" + name;

@@ -1,7 +1,7 @@
-// containers-registries.d(5), read as c/image's docker/registries_d.go reads it:
-// every *.yaml file of one directory merged, a scope defined twice is an error,
-// and the lookaside and use-sigstore-attachments of the most specific scope
-// that sets them.
+// containers-registries.d(5), read as c/image v5.40's docker/registries_d.go
+// reads it: the *.yaml drop-in files configfile finds, merged; a scope defined
+// twice is an error; and the lookaside and use-sigstore-attachments of the most
+// specific scope that sets them.
 #include "config/registries_d.hpp"
 
 #include <unistd.h>
@@ -25,8 +25,6 @@
 namespace imgtrust::config {
 namespace {
 
-constexpr std::string_view system_registries_d = "/etc/containers/registries.d";
-constexpr std::string_view user_registries_d = ".config/containers/registries.d";
 constexpr std::string_view root_default_lookaside_dir = "/var/lib/containers/sigstore";
 constexpr std::string_view user_default_lookaside_dir = ".local/share/containers/sigstore";
 constexpr std::size_t max_config_file_bytes = 4 * 1024 * 1024;
@@ -125,65 +123,57 @@ ConfigFile decode_config_file(const std::string& text) {
     return file;
 }
 
-// util::read_file_bounded, with a missing file or a refused one as ConfigError.
-std::string read_config_file(const std::filesystem::path& path) {
-    std::optional<std::string> text;
+// util::read_file_bounded with a refused file as ConfigError; nullopt when the
+// file vanished after listing (configfile ignores ENOENT there).
+std::optional<std::string> read_config_file(const std::string& path) {
     try {
-        text = util::read_file_bounded(path.string(), max_config_file_bytes, "registries.d file");
+        return util::read_file_bounded(path, max_config_file_bytes, "registries.d file");
     } catch (const FetchError& error) {
         throw ConfigError(error.what());
     }
-    if (!text) throw ConfigError("reading registries.d file " + path.string() + ": " + std::strerror(ENOENT));
-    return std::move(*text);
 }
 
-ConfigFile parse_config_file(const std::filesystem::path& path) {
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) throw ConfigError("reading " + path.string() + ": is a directory");
-    const std::string text = read_config_file(path);
+ConfigFile decode_named(const std::string& path, const std::string& text) {
     try {
         return decode_config_file(text);
     } catch (const YAML::Exception& e) {
-        throw ConfigError("parsing " + path.string() + ": " + e.what());
+        throw ConfigError("parsing " + path + ": " + e.what());
     } catch (const YamlShapeError& e) {
-        throw ConfigError("parsing " + path.string() + ": " + e.what());
+        throw ConfigError("parsing " + path + ": " + e.what());
     } catch (const util::YamlLimitError& e) {
-        throw ConfigError("parsing " + path.string() + ": " + e.what());
+        throw ConfigError("parsing " + path + ": " + e.what());
     }
-}
-
-// "*.yaml" entries of the directory, sorted so that errors are reproducible.
-std::vector<std::filesystem::path> yaml_files(const std::string& directory) {
-    std::error_code error;
-    std::filesystem::directory_iterator it(directory, error);
-    if (error) throw ConfigError("reading registries.d directory " + directory + ": " + error.message());
-    std::vector<std::filesystem::path> files;
-    for (; it != std::filesystem::directory_iterator(); it.increment(error)) {
-        const std::string name = it->path().filename().string();
-        if (name.size() >= 5 && name.compare(name.size() - 5, 5, ".yaml") == 0) files.push_back(it->path());
-    }
-    if (error) throw ConfigError("reading registries.d directory " + directory + ": " + error.message());
-    std::sort(files.begin(), files.end());
-    return files;
 }
 
 void merge_file(RegistriesDirectory& merged, std::string& default_from, std::map<std::string, std::string>& scope_from,
-                const std::filesystem::path& path) {
-    ConfigFile file = parse_config_file(path);
+                const std::string& path) {
+    const std::optional<std::string> text = read_config_file(path);
+    if (!text) return;
+    ConfigFile file = decode_named(path, *text);
+    merged.files.push_back(path);
     if (file.default_docker) {
         if (merged.default_docker)
             throw ConfigError("Error parsing signature storage configuration: \"default-docker\" defined both in \"" +
-                              default_from + "\" and \"" + path.string() + "\"");
+                              default_from + "\" and \"" + path + "\"");
         merged.default_docker = std::move(file.default_docker);
-        default_from = path.string();
+        default_from = path;
     }
     for (auto& [scope, section] : file.docker) {
-        const auto [existing, inserted] = scope_from.emplace(scope, path.string());
+        const auto [existing, inserted] = scope_from.emplace(scope, path);
         if (!inserted)
             throw ConfigError("Error parsing signature storage configuration: \"docker\" namespace \"" + scope +
-                              "\" defined both in \"" + existing->second + "\" and \"" + path.string() + "\"");
+                              "\" defined both in \"" + existing->second + "\" and \"" + path + "\"");
         merged.docker.emplace(scope, std::move(section));
     }
+}
+
+RegistriesDirectory merge_directories(std::vector<std::string> directories) {
+    RegistriesDirectory merged;
+    std::string default_from;
+    std::map<std::string, std::string> scope_from;
+    for (const auto& path : drop_in_files(directories, ".yaml")) merge_file(merged, default_from, scope_from, path);
+    merged.directories = std::move(directories);
+    return merged;
 }
 
 // The scopes c/image searches for ref, most specific first.
@@ -210,28 +200,25 @@ std::string percent_encode_path(const std::string& path) {
 
 }  // namespace
 
-std::string registries_d_directory(const std::optional<std::string>& explicit_dir, const std::string& home_dir) {
-    if (explicit_dir && !explicit_dir->empty()) return *explicit_dir;
-    const std::filesystem::path user_dir = std::filesystem::path(home_dir) / user_registries_d;
-    std::error_code error;
-    if (!home_dir.empty() && std::filesystem::exists(user_dir, error)) return user_dir.string();
-    return std::string(system_registries_d);
-}
+RegistriesDirectory load_registries_d_from(const std::string& directory) { return merge_directories({directory}); }
 
-RegistriesDirectory load_registries_d_from(const std::string& directory) {
-    RegistriesDirectory merged;
-    merged.directory = directory;
-    std::error_code error;
-    const auto status = std::filesystem::status(directory, error);
-    if (status.type() == std::filesystem::file_type::not_found) return merged;
-    std::string default_from;
-    std::map<std::string, std::string> scope_from;
-    for (const auto& path : yaml_files(directory)) merge_file(merged, default_from, scope_from, path);
-    return merged;
+RegistriesDirectory load_registries_d_in(const std::optional<std::string>& explicit_dir, const ConfigRoots& roots) {
+    if (explicit_dir && !explicit_dir->empty()) return load_registries_d_from(*explicit_dir);
+    return merge_directories(drop_in_directories(roots, "registries"));
 }
 
 RegistriesDirectory load_registries_d(const std::optional<std::string>& explicit_dir) {
-    return load_registries_d_from(registries_d_directory(explicit_dir, util::home_directory()));
+    return load_registries_d_in(explicit_dir, config_roots_from_environment());
+}
+
+std::string describe_sources(const RegistriesDirectory& config) {
+    auto joined = [](const std::vector<std::string>& items) {
+        std::string out;
+        for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+        return out;
+    };
+    std::string text = config.files.empty() ? "registries.d: no file" : "registries.d files " + joined(config.files);
+    return text + " (searched: " + joined(config.directories) + ")";
 }
 
 std::string builtin_default_lookaside(unsigned effective_uid, const std::string& home_dir) {

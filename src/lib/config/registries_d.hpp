@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config_roots.hpp"
 #include "imgtrust/reference.hpp"
 
 namespace imgtrust::config {
@@ -19,21 +20,26 @@ struct RegistryNamespaceConfig {
 struct RegistriesDirectory {
     std::optional<RegistryNamespaceConfig> default_docker;
     std::map<std::string, RegistryNamespaceConfig> docker;  // scope -> config
-    std::string directory;                                   // which directory was read (for --debug)
+    std::vector<std::string> directories;  // searched, highest priority first (for --debug)
+    std::vector<std::string> files;        // merged, in the order read (for --debug)
 };
 
-// Reads every *.yaml file of the directory: --registries.d if given, else
-// $HOME/.config/containers/registries.d if it exists (it replaces the system
-// one), else /etc/containers/registries.d. A missing directory is empty
-// config. Unknown keys, invalid YAML, or a scope defined twice (across files)
-// throw ConfigError naming the file.
+// c/image v5.40's loadRegistryConfiguration: the *.yaml drop-in files of
+// --registries.d alone when given; else of config::drop_in_directories(roots,
+// "registries") (per-user registries.d; /etc/containers/registries.rootless.d/<UID>
+// and registries.rootless.d, or registries.rootful.d; /etc/containers/registries.d;
+// the same under /usr/share/containers), a file masking a same-named file of
+// lower priority, read in name order. Missing directories are empty. Invalid
+// YAML, an unreadable directory or file, or a scope or default-docker defined
+// in two files throw ConfigError naming the file(s).
 RegistriesDirectory load_registries_d(const std::optional<std::string>& explicit_dir);
+RegistriesDirectory load_registries_d_in(const std::optional<std::string>& explicit_dir, const ConfigRoots& roots);
 
-// The directory load_registries_d reads, for a given home directory.
-std::string registries_d_directory(const std::optional<std::string>& explicit_dir, const std::string& home_dir);
-
-// Reads and merges every *.yaml file of `directory` (missing: empty config).
+// The files of `directory` alone, merged (what --registries.d reads).
 RegistriesDirectory load_registries_d_from(const std::string& directory);
+
+// "registries.d files a, b (searched: d1, d2, ...)", for --debug.
+std::string describe_sources(const RegistriesDirectory& config);
 
 // The most specific matching section for ref (full reference, repository,
 // parent namespaces, host; then default-docker), as c/image picks it.

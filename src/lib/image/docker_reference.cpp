@@ -51,7 +51,7 @@ std::vector<std::string> DockerImageReference::policy_namespaces() const {
 std::unique_ptr<ImageSource> DockerImageReference::open(const SystemContext& context) const {
     const auto& log = context.debug_log;
     const config::RegistriesDirectory registries = config::load_registries_d(context.registries_d);
-    if (log) log("Using registries.d directory " + registries.directory);
+    if (log) log("Using " + config::describe_sources(registries));
     config::SignatureStorage storage = config::signature_storage_for(registries, ref_);
     if (log) {
         log("Using lookaside " + registry::redacted_url(*storage.lookaside) + " for " + ref_.string() + " (" +

@@ -4,17 +4,58 @@
 #include "imgtrust/errors.hpp"
 #include "registry/scratch_dir.hpp"
 
+#include <filesystem>
+#include <string>
+#include <vector>
+
 using namespace imgtrust;
 using namespace imgtrust::config;
 
-TEST_CASE("certs.d: --cert-dir replaces the lookup; the home directory comes first", "[certs]") {
-    ScratchDir home;
-    ScopedEnv home_env("HOME", home.path());
-    CHECK(cert_dir_for_host(std::string("/explicit"), "reg.example:5000") == "/explicit");
-    // No per-host directory anywhere: the last candidate, as c/image returns it.
-    CHECK(cert_dir_for_host(std::nullopt, "imgtrust-none.example:1") == "/etc/docker/certs.d/imgtrust-none.example:1");
-    std::filesystem::create_directories(home.file(".config/containers/certs.d/reg.example:5000"));
-    CHECK(cert_dir_for_host(std::nullopt, "reg.example:5000") == home.file(".config/containers/certs.d/reg.example:5000"));
+namespace {
+
+ConfigRoots scratch_roots(const ScratchDir& root, long uid) {
+    ConfigRoots roots;
+    roots.user_dir = root.file("xdg/containers");
+    roots.admin_dir = root.file("etc/containers");
+    roots.vendor_dir = root.file("usr/share/containers");
+    roots.docker_certs_dir = root.file("etc/docker/certs.d");
+    roots.uid = uid;
+    return roots;
+}
+
+}  // namespace
+
+// c/image v5.40 dockerCertDir: the first existing <dir>/<host:port> of the
+// certs drop-in directories, then /etc/docker/certs.d; directories are not merged.
+TEST_CASE("certs.d: --cert-dir, else the first existing host directory in configfile order", "[certs]") {
+    const std::string host = "reg.example:5000";
+    struct Row {
+        const char* name;
+        long uid;
+        std::vector<std::string> existing;  // certs directories (under the root) holding a <host> directory
+        std::string want;                   // relative to the root, "" for none
+    };
+    const std::vector<Row> rows{
+        {"none anywhere", 0, {}, ""},
+        {"docker compatibility fallback", 0, {"etc/docker/certs.d"}, "etc/docker/certs.d/"},
+        {"vendor before docker", 0, {"etc/docker/certs.d", "usr/share/containers/certs.d"}, "usr/share/containers/certs.d/"},
+        {"admin before vendor", 0, {"usr/share/containers/certs.d", "etc/containers/certs.d"}, "etc/containers/certs.d/"},
+        {"rootful before common", 0, {"etc/containers/certs.d", "etc/containers/certs.rootful.d"}, "etc/containers/certs.rootful.d/"},
+        {"rootless ignores rootful", 1000, {"etc/containers/certs.rootful.d", "usr/share/containers/certs.d"},
+         "usr/share/containers/certs.d/"},
+        {"rootless uid directory first", 1000, {"etc/containers/certs.rootless.d", "etc/containers/certs.rootless.d/1000"},
+         "etc/containers/certs.rootless.d/1000/"},
+        {"user first", 0, {"etc/containers/certs.rootful.d", "xdg/containers/certs.d"}, "xdg/containers/certs.d/"},
+    };
+    for (const auto& row : rows) {
+        INFO(row.name);
+        ScratchDir root;
+        for (const auto& dir : row.existing) std::filesystem::create_directories(root.file(dir + "/" + host));
+        const std::string want = row.want.empty() ? "" : root.file(row.want + host);
+        CHECK(cert_dir_for_host_in(std::nullopt, host, scratch_roots(root, row.uid)) == want);
+        CHECK(cert_dir_for_host_in(std::string("/explicit"), host, scratch_roots(root, row.uid)) == "/explicit");
+    }
+    CHECK(read_certs_dir("").ca_files.empty());
 }
 
 TEST_CASE("certs.d: .crt files are CAs, .cert/.key pairs are client certificates", "[certs]") {

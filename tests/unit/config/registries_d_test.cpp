@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "config/registries_d.hpp"
 #include "imgtrust/errors.hpp"
@@ -54,14 +56,108 @@ std::string default_lookaside() { return builtin_default_lookaside(static_cast<u
 
 }  // namespace
 
-TEST_CASE("registries.d: --registries.d, else the user directory if it exists, else the system one", "[registries.d]") {
-    ScratchDir home;
-    CHECK(registries_d_directory(std::string("/explicit/dir"), home.str()) == "/explicit/dir");
-    CHECK(registries_d_directory(std::nullopt, home.str()) == "/etc/containers/registries.d");
-    CHECK(registries_d_directory(std::string(), home.str()) == "/etc/containers/registries.d");
-    std::filesystem::create_directories(home.path / ".config/containers/registries.d");
-    CHECK(registries_d_directory(std::nullopt, home.str()) == home.str() + "/.config/containers/registries.d");
-    CHECK(registries_d_directory(std::string("/explicit/dir"), home.str()) == "/explicit/dir");
+namespace {
+
+// Roots under one scratch directory, as c/image's tests use RootForImplicitAbsolutePaths and XDG_CONFIG_HOME.
+ConfigRoots scratch_roots(const ScratchDir& root, long uid = 0) {
+    ConfigRoots roots;
+    roots.user_dir = root.str() + "/xdg/containers";
+    roots.admin_dir = root.str() + "/etc/containers";
+    roots.vendor_dir = root.str() + "/usr/share/containers";
+    roots.docker_certs_dir = root.str() + "/etc/docker/certs.d";
+    roots.uid = uid;
+    return roots;
+}
+
+std::string lookaside_line(const std::string& scope, const std::string& lookaside) {
+    return "docker:\n  " + scope + ":\n    lookaside: " + lookaside + "\n";
+}
+
+}  // namespace
+
+// After c/image v5.40's TestLoadRegistryConfiguration (registries_d_test.go), own rows.
+TEST_CASE("registries.d: drop-ins merged across the user, admin and vendor roots", "[registries.d]") {
+    struct Row {
+        const char* name;
+        long uid;
+        std::vector<std::pair<std::string, std::string>> files;  // path under the root -> contents
+        std::map<std::string, std::string> want;                 // scope -> lookaside
+        const char* error = nullptr;                             // expected message part, or none
+    };
+    const std::vector<Row> rows{
+        {"admin masks vendor; registries.yaml is never read", 0,
+         {{"usr/share/containers/registries.d/10-vendor.yaml", lookaside_line("example.com", "https://vendor")},
+          {"etc/containers/registries.d/10-vendor.yaml", lookaside_line("example.com", "https://admin")},
+          {"etc/containers/registries.yaml", lookaside_line("not.loaded", "https://wrong")}},
+         {{"example.com", "https://admin"}}},
+        {"user masks admin of the same name", 0,
+         {{"etc/containers/registries.d/10-same.yaml", lookaside_line("example.com", "https://etc")},
+          {"xdg/containers/registries.d/10-same.yaml", lookaside_line("example.com", "https://user")}},
+         {{"example.com", "https://user"}}},
+        {"distinct names in user and admin are both merged", 0,
+         {{"etc/containers/registries.d/10-etc.yaml", lookaside_line("example.com", "https://etc")},
+          {"xdg/containers/registries.d/20-user.yaml", lookaside_line("example.net", "https://user")}},
+         {{"example.com", "https://etc"}, {"example.net", "https://user"}}},
+        {"vendor-only configuration is read", 0,
+         {{"usr/share/containers/registries.d/default.yaml", "default-docker:\n  lookaside: https://vendor-default\n"}},
+         {}},
+        {"rootful directory is read by root", 0,
+         {{"etc/containers/registries.rootful.d/a.yaml", lookaside_line("example.com", "https://rootful")},
+          {"etc/containers/registries.rootless.d/b.yaml", lookaside_line("example.org", "https://rootless")}},
+         {{"example.com", "https://rootful"}}},
+        {"rootless directories are read by uid 1000", 1000,
+         {{"etc/containers/registries.rootful.d/a.yaml", lookaside_line("example.com", "https://rootful")},
+          {"etc/containers/registries.rootless.d/b.yaml", lookaside_line("example.org", "https://rootless")},
+          {"usr/share/containers/registries.rootless.d/1000/c.yaml", lookaside_line("example.net", "https://uid")}},
+         {{"example.org", "https://rootless"}, {"example.net", "https://uid"}}},
+        {"a scope in two files of different roots is an error naming both", 0,
+         {{"etc/containers/registries.d/10-a.yaml", lookaside_line("example.com", "https://a")},
+          {"usr/share/containers/registries.d/20-b.yaml", lookaside_line("example.com", "https://b")}},
+         {},
+         "\"docker\" namespace \"example.com\" defined both in"},
+        {"default-docker in two files is an error naming both", 0,
+         {{"xdg/containers/registries.d/10-a.yaml", "default-docker:\n  lookaside: https://a\n"},
+          {"etc/containers/registries.d/20-b.yaml", "default-docker:\n  lookaside: https://b\n"}},
+         {},
+         "\"default-docker\" defined both in"},
+    };
+    for (const auto& row : rows) {
+        INFO(row.name);
+        ScratchDir root;
+        for (const auto& [path, text] : row.files) root.write(path, text);
+        if (row.error) {
+            CHECK_THROWS_WITH(load_registries_d_in(std::nullopt, scratch_roots(root, row.uid)),
+                              Catch::Contains(row.error) && Catch::Contains(root.str() + "/" + row.files[0].first) &&
+                                  Catch::Contains(root.str() + "/" + row.files[1].first));
+            continue;
+        }
+        const RegistriesDirectory config = load_registries_d_in(std::nullopt, scratch_roots(root, row.uid));
+        CHECK(config.docker.size() == row.want.size());
+        for (const auto& [scope, lookaside] : row.want) CHECK(config.docker.at(scope).lookaside == lookaside);
+    }
+}
+
+TEST_CASE("registries.d: files are merged in name order across roots; --registries.d reads only its directory",
+          "[registries.d]") {
+    ScratchDir root, explicit_dir;
+    root.write("usr/share/containers/registries.d/30-c.yaml", lookaside_line("c.example", "https://c"));
+    root.write("etc/containers/registries.d/10-a.yaml", lookaside_line("a.example", "https://a"));
+    root.write("xdg/containers/registries.d/20-b.yaml", lookaside_line("b.example", "https://b"));
+    const auto config = load_registries_d_in(std::nullopt, scratch_roots(root));
+    CHECK(config.files == std::vector<std::string>{root.str() + "/etc/containers/registries.d/10-a.yaml",
+                                                   root.str() + "/xdg/containers/registries.d/20-b.yaml",
+                                                   root.str() + "/usr/share/containers/registries.d/30-c.yaml"});
+    CHECK(config.directories.front() == root.str() + "/xdg/containers/registries.d");
+    CHECK_THAT(describe_sources(config), Catch::Contains("10-a.yaml") && Catch::Contains("searched: "));
+
+    explicit_dir.write("01.yaml", lookaside_line("example.com", "https://explicit"));
+    const auto only = load_registries_d_in(explicit_dir.str(), scratch_roots(root));
+    CHECK(only.docker.size() == 1);
+    CHECK(only.docker.at("example.com").lookaside == "https://explicit");
+    CHECK(only.directories == std::vector<std::string>{explicit_dir.str()});
+    // An explicit directory is taken literally (not expanded) and may be missing.
+    CHECK(load_registries_d_in(explicit_dir.str() + "/$HOME", scratch_roots(root)).docker.empty());
+    CHECK(load_registries_d_in(std::string(), scratch_roots(root)).docker.size() == 3);  // "" is not given
 }
 
 TEST_CASE("registries.d: a missing directory is empty configuration; a file is an error", "[registries.d]") {
@@ -69,7 +165,8 @@ TEST_CASE("registries.d: a missing directory is empty configuration; a file is a
     const auto missing = load_registries_d_from(dir.str() + "/none");
     CHECK(missing.docker.empty());
     CHECK_FALSE(missing.default_docker);
-    CHECK(missing.directory == dir.str() + "/none");
+    CHECK(missing.directories == std::vector<std::string>{dir.str() + "/none"});
+    CHECK(missing.files.empty());
     dir.write("plain-file", "x");
     CHECK_THROWS_AS(load_registries_d_from(dir.str() + "/plain-file"), ConfigError);
     CHECK(lookaside_for(missing, "busybox") == default_lookaside());
