@@ -161,9 +161,19 @@ std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::stri
 // Reads (at most 4 MiB) and parses a policy file. A missing or unreadable file is a ConfigError.
 Policy load_policy_file(const std::string& path);
 
-// The policy file skopeo would use: explicit path if given, else
-// $HOME/.config/containers/policy.json if it exists, else /etc/containers/policy.json.
-// Throws ConfigError naming the paths when none exists.
+// The policy file c/image v5.40 would use, and why (for --debug): the explicit
+// path if given, else $CONTAINERS_POLICY_JSON (which must exist), else the first
+// existing of $XDG_CONFIG_HOME/containers/policy.json (or
+// ~/.config/containers/policy.json), /etc/containers/policy.json and
+// /usr/share/containers/policy.json ($IMGTRUST_CONFIG_ROOT prefixes the last two).
+// Throws ConfigError listing every path searched when none exists.
+struct PolicyFileLocation {
+    std::string path;
+    std::string reason;  // e.g. "given by --policy", "named by CONTAINERS_POLICY_JSON", "the admin policy file; not found: ..."
+};
+PolicyFileLocation locate_policy_file(const std::optional<std::string>& explicit_path);
+
+// locate_policy_file(explicit_path).path.
 std::string resolve_policy_path(const std::optional<std::string>& explicit_path);
 
 // The in-memory policy that --insecure-policy stands for.

@@ -39,7 +39,7 @@ struct VerifyOptions {
 void debug_line(const std::string& line) { std::cerr << "DEBU " << line << "\n"; }
 
 // --insecure-policy stands for an accept-anything policy and says so; otherwise
-// the policy file is found as skopeo finds it.
+// the policy file is found as c/image v5.40 finds it (--debug says which and why).
 Policy load_policy(const VerifyOptions& options) {
     if (options.insecure_policy) {
         std::cerr << "WARN --insecure-policy: accepting every image without checking any signature\n";
@@ -47,9 +47,9 @@ Policy load_policy(const VerifyOptions& options) {
     }
     std::optional<std::string> explicit_path;
     if (!options.policy_path.empty()) explicit_path = options.policy_path;
-    std::string path = resolve_policy_path(explicit_path);
-    if (options.debug) debug_line("Using policy file " + path);
-    return load_policy_file(path);
+    const PolicyFileLocation location = locate_policy_file(explicit_path);
+    if (options.debug) debug_line("Using policy file " + location.path + " (" + location.reason + ")");
+    return load_policy_file(location.path);
 }
 
 // skopeo's parseCreds: "USER[:PASSWORD]", the password may be empty or contain colons.

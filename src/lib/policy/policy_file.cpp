@@ -1,8 +1,12 @@
-// Finding and reading containers-policy.json: "By default, the policy is read from
-// $HOME/.config/containers/policy.json, if it exists, otherwise from
-// /etc/containers/policy.json". There is never a built-in fallback policy.
+// Finding and reading containers-policy.json as c/image v5.40's DefaultPolicy
+// (signature/policy_config.go, through storage's pkg/configfile): --policy, else
+// CONTAINERS_POLICY_JSON, else the first existing of
+// $XDG_CONFIG_HOME/containers/policy.json (or ~/.config/containers/policy.json),
+// /etc/containers/policy.json and /usr/share/containers/policy.json.
+// "DO NOT hard-code fallback policies in your application": there is none.
 #include "policy/policy_file.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
@@ -10,34 +14,59 @@
 #include "imgtrust/policy.hpp"
 #include "policy/strict_json.hpp"
 #include "util/bytes.hpp"
-#include "util/home_directory.hpp"
+#include "util/go_quote.hpp"
 
 namespace imgtrust {
 namespace {
 
-bool path_exists(const std::string& path) {
-    std::error_code ignored;
-    return std::filesystem::exists(path, ignored);
+// Go's %q of a []string: ["a" "b"].
+std::string go_quote_list(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? " " : "") + util::go_quote(items[i]);
+    return out + "]";
+}
+
+std::string candidate_kind(std::size_t index, const config::ConfigRoots& roots) {
+    static const char* const kinds[] = {"per-user", "admin", "vendor"};
+    return kinds[index + (roots.user_dir.empty() ? 1 : 0)];
 }
 
 }  // namespace
 
 namespace policy {
 
-std::string resolve_policy_path_in(const std::optional<std::string>& explicit_path, const std::string& home_dir,
-                                   const std::string& system_path) {
-    if (explicit_path && !explicit_path->empty()) return *explicit_path;
-    std::string user_path = (std::filesystem::path(home_dir) / ".config/containers/policy.json").string();
-    if (path_exists(user_path)) return user_path;
-    if (path_exists(system_path)) return system_path;
-    throw ConfigError("no policy.json file found at any of the following: " + quote_json_string(user_path) + ", " +
-                      quote_json_string(system_path));
+PolicyFileLocation locate_policy_file_in(const std::optional<std::string>& explicit_path,
+                                         const config::ConfigRoots& roots, const char* environment_value) {
+    if (explicit_path && !explicit_path->empty()) return {*explicit_path, "given by --policy"};
+    if (environment_value != nullptr && *environment_value != '\0') {
+        // configfile: the variable's file must exist; nothing else is searched.
+        if (!config::config_path_exists(environment_value))
+            throw ConfigError("open " + std::string(environment_value) + ": no such file or directory (named by " +
+                              std::string(policy_environment_variable) + ")");
+        return {environment_value, std::string("named by ") + policy_environment_variable};
+    }
+    const std::vector<std::string> candidates = config::main_file_candidates(roots, "policy.json");
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (!config::config_path_exists(candidates[i])) continue;
+        std::string reason = "the " + candidate_kind(i, roots) + " policy file";
+        if (i > 0) {
+            reason += "; not found: ";
+            for (std::size_t j = 0; j < i; ++j) reason += (j ? ", " : "") + candidates[j];
+        }
+        return {candidates[i], reason};
+    }
+    throw ConfigError("config file not found: no policy.json file found; searched paths: " + go_quote_list(candidates));
 }
 
 }  // namespace policy
 
+PolicyFileLocation locate_policy_file(const std::optional<std::string>& explicit_path) {
+    return policy::locate_policy_file_in(explicit_path, config::config_roots_from_environment(),
+                                         std::getenv(policy::policy_environment_variable));
+}
+
 std::string resolve_policy_path(const std::optional<std::string>& explicit_path) {
-    return policy::resolve_policy_path_in(explicit_path, util::home_directory(), policy::system_policy_path);
+    return locate_policy_file(explicit_path).path;
 }
 
 Policy load_policy_file(const std::string& path) {
