@@ -15,6 +15,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/interrupt_watch.hpp"
 #include "cli/progress.hpp"
+#include "cli/staged_output.hpp"
 #include "imgtrust/errors.hpp"
 #include "registry/registry_pool.hpp"
 #include "util/bytes.hpp"
@@ -44,32 +45,7 @@ struct ValidateOptions {
     std::string report_file = "sign-validate-report.[FORMAT]";
     std::string format = "json";
     bool auto_yes = false;
-};
-
-// An output file written next to its final name and renamed into place at
-// the end, so that `-f sign-failed.txt -o sign-failed.txt` reads the old list
-// while writing the new one, and a failed run leaves old files untouched.
-class StagedOutput {
-public:
-    explicit StagedOutput(std::string path) : path_(std::move(path)), staging_(path_ + ".tmp-" + std::to_string(getpid())) {
-        out_.open(staging_, std::ios::binary | std::ios::trunc);
-        if (!out_) throw ConfigError("cannot write " + staging_);
-    }
-    ~StagedOutput() {
-        if (!committed_) std::remove(staging_.c_str());
-    }
-    std::ostream& stream() { return out_; }
-    const std::string& staging_path() const { return staging_; }
-    void commit() {
-        out_.close();
-        if (!out_ || std::rename(staging_.c_str(), path_.c_str()) != 0) throw ConfigError("cannot write " + path_);
-        committed_ = true;
-    }
-
-private:
-    std::string path_, staging_;
-    std::ofstream out_;
-    bool committed_ = false;
+    std::string shard;  // --shard K/N, empty: the whole list (docs/validate-sharding.md)
 };
 
 std::string report_path(const ValidateOptions& options) {
@@ -103,7 +79,7 @@ SystemContext make_system_context(const ValidateOptions& options, ValidateProgre
 
 validate::ReportHeader report_header(const ValidateOptions& options, const Policy& policy) {
     return {policy.source, options.architectures, options.oses, options.validate_manifest_index,
-            options.overrides.registry, options.overrides.project};
+            options.overrides.registry, options.overrides.project, std::nullopt};
 }
 
 // "line 3 (docker://r/app:v1): identity-mismatch: <first reason>", for the closing stderr line.
@@ -150,10 +126,10 @@ struct ListOutcome {
 // Checks every entry of the list on `jobs` workers and hands each report, in
 // list order, to the report writer and (when it failed) the failed list. After
 // a first SIGINT/SIGTERM the rest is reported as not-checked.
-ListOutcome check_list(std::istream& list, int jobs, const std::vector<std::unique_ptr<validate::ImageValidator>>& validators,
-                       const ListOutputs& out) {
+ListOutcome check_list(std::istream& list, std::optional<validate::ShardSelection> shard, int jobs,
+                       const std::vector<std::unique_ptr<validate::ImageValidator>>& validators, const ListOutputs& out) {
     ListOutcome outcome;
-    validate::ImageListReader reader(list);
+    validate::ImageListReader reader(list, shard);
     validate::BatchCallbacks callbacks;
     callbacks.check = [&validators](std::size_t worker, const validate::ListEntry& entry, std::size_t sequence) {
         return validators[worker]->check(entry, sequence);
@@ -196,14 +172,23 @@ int finish_run(const ValidateOptions& options, const std::string& report_file, c
     return summary.failed ? exit_rejected : exit_accepted;
 }
 
-std::size_t count_list_entries(const std::string& path, const std::string& text) {
+std::size_t count_list_entries(const std::string& path, const std::string& text, std::optional<validate::ShardSelection> shard) {
     if (path == "-") return 0;
     std::istringstream in(text);
-    return validate::count_entries(in);
+    return validate::count_entries(in, shard);
+}
+
+// --shard K/N: every shard reads and fingerprints the whole list, so it needs a file.
+std::optional<validate::ShardSelection> shard_option(const ValidateOptions& options) {
+    if (options.shard.empty()) return std::nullopt;
+    const auto shard = validate::parse_shard(options.shard);
+    if (options.list_file == "-") throw ConfigError("--shard needs the list as a file (-f FILE, not -): every shard reads the whole list");
+    return shard;
 }
 
 int run_validate(const ValidateOptions& options) {
     validate::validate_overrides(options.overrides);
+    const auto shard = shard_option(options);
     const std::string report_file = report_path(options);
     if (std::filesystem::exists(report_file) && !options.auto_yes)
         throw ConfigError("report file " + report_file + " already exists; use -y/--auto-yes to overwrite it");
@@ -217,7 +202,7 @@ int run_validate(const ValidateOptions& options) {
 
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
-    ValidateProgress progress(std::cerr, count_list_entries(options.list_file, list_text), isatty(STDERR_FILENO) == 1);
+    ValidateProgress progress(std::cerr, count_list_entries(options.list_file, list_text, shard), isatty(STDERR_FILENO) == 1);
     EvaluationOptions evaluation;
     evaluation.system = make_system_context(options, progress, cancel);
     evaluation.debug_log = evaluation.system.debug_log;
@@ -234,8 +219,12 @@ int run_validate(const ValidateOptions& options) {
     interrupts.remove_on_forced_exit(failed.staging_path());
     interrupts.remove_on_forced_exit(report.staging_path());
     auto writer = validate::make_report_writer(options.format, report.stream());
-    writer->begin(report_header(options, policy));
-    ListOutcome outcome = check_list(list, options.jobs, validators, {progress, *writer, failed.stream(), interrupts});
+    validate::ReportHeader header = report_header(options, policy);
+    if (shard)
+        header.shard = validate::make_shard_info(*shard, list_text, count_list_entries(options.list_file, list_text, std::nullopt),
+                                                 options.trust, policy, header);
+    writer->begin(header);
+    ListOutcome outcome = check_list(list, shard, options.jobs, validators, {progress, *writer, failed.stream(), interrupts});
     outcome.summary.interrupted_by = interrupts.signal_name();
     writer->end(outcome.summary);
     failed.commit();
@@ -304,6 +293,9 @@ CommandAction register_validate_command(CLI::App& app) {
     cmd->add_option("-r,--report", o->report_file, "Report file")->capture_default_str();
     cmd->add_option("--format", o->format, "Report format")->check(CLI::IsMember({"json", "yaml", "csv"}))->capture_default_str();
     cmd->add_flag("-y,--auto-yes", o->auto_yes, "Overwrite an existing report file");
+    cmd->add_option("--shard", o->shard,
+                    "Check only shard K of N (K/N, K 0-based): list entry i belongs to shard i mod N; merge the shard "
+                    "reports with imgtrust report merge (docs/validate-sharding.md)");
     return [o]() -> int { return run_validate(*o); };
 }
 

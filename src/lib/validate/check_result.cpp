@@ -18,6 +18,15 @@ const char* status_name(CheckStatus status) {
     return "unknown";
 }
 
+std::optional<CheckStatus> status_named(std::string_view name) {
+    for (auto status : {CheckStatus::verified, CheckStatus::unsigned_image, CheckStatus::invalid_signature,
+                        CheckStatus::identity_mismatch, CheckStatus::untrusted_key, CheckStatus::rejected,
+                        CheckStatus::fetch_error, CheckStatus::skipped_by_filter, CheckStatus::invalid_reference,
+                        CheckStatus::not_checked})  // every CheckStatus: keep in sync with the enum
+        if (name == status_name(status)) return status;
+    return std::nullopt;
+}
+
 bool status_fails(CheckStatus status) {
     return status != CheckStatus::verified && status != CheckStatus::skipped_by_filter;
 }
@@ -29,6 +38,12 @@ const char* kind_name(ManifestCheck::Kind kind) {
         case ManifestCheck::Kind::platform: return "platform";
     }
     return "image";
+}
+
+std::optional<ManifestCheck::Kind> kind_named(std::string_view name) {
+    for (auto kind : {ManifestCheck::Kind::image, ManifestCheck::Kind::index, ManifestCheck::Kind::platform})
+        if (name == kind_name(kind)) return kind;
+    return std::nullopt;
 }
 
 void finish_image_report(ImageReport& report) {
@@ -55,6 +70,7 @@ void finish_image_report(ImageReport& report) {
 ImageReport not_checked_report(const ListEntry& entry, std::size_t sequence, const std::string& why) {
     ImageReport report;
     report.sequence = sequence;
+    report.entry_index = entry.index;
     report.line_number = entry.line_number;
     report.input_line = entry.original_line;
     report.passed = false;

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "imgtrust/verify.hpp"
@@ -27,6 +29,8 @@ enum class CheckStatus {
 
 // The stable report name: "verified", "unsigned", "invalid-signature", ...
 const char* status_name(CheckStatus status);
+// The status a report name stands for (reading reports back: report merge).
+std::optional<CheckStatus> status_named(std::string_view name);
 // Whether this status makes the image fail.
 bool status_fails(CheckStatus status);
 
@@ -86,9 +90,11 @@ struct ManifestCheck {
 };
 
 const char* kind_name(ManifestCheck::Kind kind);
+std::optional<ManifestCheck::Kind> kind_named(std::string_view name);
 
 struct ImageReport {
-    std::size_t sequence = 0;      // 0-based position among the list's entries
+    std::size_t sequence = 0;      // 0-based position among the entries this run checks
+    std::size_t entry_index = 0;   // 0-based position among the whole list's entries (differs under --shard)
     std::size_t line_number = 0;
     std::string input_line;        // exactly as in the list
     std::string reference;         // "docker://…" after --registry/--project, empty when invalid

@@ -19,19 +19,25 @@ bool is_ignored_line(const std::string& trimmed) {
 }
 
 std::optional<ListEntry> ImageListReader::next() {
+    for (auto entry = next_entry(); entry; entry = next_entry())
+        if (!shard_ || shard_->contains(entry->index)) return entry;
+    return std::nullopt;
+}
+
+std::optional<ListEntry> ImageListReader::next_entry() {
     std::string line;
     while (std::getline(in_, line)) {
         ++line_number_;
         if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF lists
         std::string trimmed = trim_white_space(line);
         if (is_ignored_line(trimmed)) continue;
-        return ListEntry{line_number_, std::move(line), std::move(trimmed)};
+        return ListEntry{line_number_, std::move(line), std::move(trimmed), entries_++};
     }
     return std::nullopt;
 }
 
-std::size_t count_entries(std::istream& in) {
-    ImageListReader reader(in);
+std::size_t count_entries(std::istream& in, std::optional<ShardSelection> shard) {
+    ImageListReader reader(in, shard);
     std::size_t count = 0;
     while (reader.next()) ++count;
     return count;

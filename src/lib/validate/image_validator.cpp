@@ -136,6 +136,7 @@ ImageReport ImageValidator::check(const ListEntry& entry, std::size_t sequence) 
     const auto started = Clock::now();
     ImageReport report;
     report.sequence = sequence;
+    report.entry_index = entry.index;
     report.line_number = entry.line_number;
     report.input_line = entry.original_line;
     std::unique_ptr<ImageReference> image;

@@ -108,14 +108,21 @@ public:
              << ", \"oses\": " << quoted_list(header.oses, json_quote)
              << ", \"validateManifestIndex\": " << (header.validate_manifest_index ? "true" : "false") << "},\n"
              << "  \"overrides\": {\"registry\": " << json_quote(header.registry_override)
-             << ", \"project\": " << json_quote(header.project_override) << "},\n"
-             << "  \"results\": [";
+             << ", \"project\": " << json_quote(header.project_override) << "},\n";
+        if (header.shard)
+            out_ << "  \"shard\": {\"index\": " << header.shard->shard.index << ", \"count\": " << header.shard->shard.count
+                 << ", \"listEntries\": " << header.shard->list_entries << ",\n            \"listSha256\": "
+                 << json_quote(header.shard->list_sha256) << ",\n            \"settingsSha256\": "
+                 << json_quote(header.shard->settings_sha256) << "},\n";
+        out_ << "  \"results\": [";
+        shard_report_ = header.shard.has_value();
     }
 
     void write(const ImageReport& report) override {
         out_ << (first_ ? "\n" : ",\n") << "    {\n"
-             << "      \"line\": " << report.line_number << ",\n"
-             << "      \"input\": " << json_quote(report.input_line) << ",\n"
+             << "      \"line\": " << report.line_number << ",\n";
+        if (shard_report_) out_ << "      \"index\": " << report.entry_index << ",\n";
+        out_ << "      \"input\": " << json_quote(report.input_line) << ",\n"
              << "      \"reference\": " << json_quote(report.reference) << ",\n"
              << "      \"passed\": " << (report.passed ? "true" : "false") << ",\n"
              << "      \"status\": " << json_quote(status_name(report.status)) << ",\n"
@@ -158,6 +165,7 @@ private:
 
     std::ostream& out_;
     bool first_ = true;
+    bool shard_report_ = false;
 };
 
 class YamlReportWriter : public ReportWriter {
@@ -171,11 +179,19 @@ public:
              << "\n  oses: " << quoted_list(header.oses, yaml_quote)
              << "\n  validateManifestIndex: " << (header.validate_manifest_index ? "true" : "false") << "\n"
              << "overrides:\n  registry: " << yaml_quote(header.registry_override)
-             << "\n  project: " << yaml_quote(header.project_override) << "\nresults:";
+             << "\n  project: " << yaml_quote(header.project_override) << "\n";
+        if (header.shard)
+            out_ << "shard:\n  index: " << header.shard->shard.index << "\n  count: " << header.shard->shard.count
+                 << "\n  listEntries: " << header.shard->list_entries << "\n  listSha256: " << yaml_quote(header.shard->list_sha256)
+                 << "\n  settingsSha256: " << yaml_quote(header.shard->settings_sha256) << "\n";
+        out_ << "results:";
+        shard_report_ = header.shard.has_value();
     }
 
     void write(const ImageReport& report) override {
-        out_ << "\n  - line: " << report.line_number << "\n    input: " << yaml_quote(report.input_line)
+        out_ << "\n  - line: " << report.line_number;
+        if (shard_report_) out_ << "\n    index: " << report.entry_index;
+        out_ << "\n    input: " << yaml_quote(report.input_line)
              << "\n    reference: " << yaml_quote(report.reference) << "\n    passed: " << (report.passed ? "true" : "false")
              << "\n    status: " << yaml_quote(status_name(report.status)) << "\n    error: " << yaml_quote(report.error)
              << "\n    manifests:" << (report.manifests.empty() ? " []" : "");
@@ -211,6 +227,7 @@ public:
 private:
     std::ostream& out_;
     bool any_ = false;
+    bool shard_report_ = false;
 };
 
 }  // namespace

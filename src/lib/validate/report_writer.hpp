@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "validate/check_result.hpp"
+#include "validate/shard.hpp"
 
 namespace imgtrust::validate {
 
@@ -22,6 +24,9 @@ struct ReportHeader {
     bool validate_manifest_index = true;
     std::string registry_override;
     std::string project_override;
+    // validate --shard K/N only: the report then has a `shard` object and each
+    // result its `index` in the whole list (docs/validate-sharding.md).
+    std::optional<ShardInfo> shard;
 };
 
 struct ReportSummary {

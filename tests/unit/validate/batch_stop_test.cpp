@@ -83,7 +83,7 @@ TEST_CASE("with several workers every line still gets exactly one report") {
 }
 
 TEST_CASE("not-checked reports fail, so the failed list resumes the run") {
-    ListEntry entry{7, "  reg/app:v1", "reg/app:v1"};
+    ListEntry entry{7, "  reg/app:v1", "reg/app:v1", 6};
     ImageReport report = not_checked_report(entry, 3, "the run was interrupted by SIGINT");
     CHECK_FALSE(report.passed);
     CHECK(report.input_line == "  reg/app:v1");
