@@ -15,6 +15,7 @@ int run(int argc, char** argv) {
         {"policy", register_policy_command(app)},
         {"validate", register_validate_command(app)},
         {"verify-bundle", register_verify_bundle_command(app)},
+        {"generate-key", register_generate_key_command(app)},
         {"sign", register_sign_command(app)},
         {"report", register_report_command(app)},
     };

@@ -14,6 +14,7 @@ CommandAction register_verify_command(CLI::App& app);
 CommandAction register_policy_command(CLI::App& app);
 CommandAction register_validate_command(CLI::App& app);
 CommandAction register_verify_bundle_command(CLI::App& app);
+CommandAction register_generate_key_command(CLI::App& app);
 CommandAction register_sign_command(CLI::App& app);
 CommandAction register_report_command(CLI::App& app);
 
