@@ -91,6 +91,12 @@ struct EvaluationOptions {
     // the entire image contents must be present". Only signedBy and
     // sigstoreSigned verify signatures; insecureAcceptAnything does not.
     bool require_signed = false;
+    // Which OpenPGP engine verifies simple signing (signedBy) signatures:
+    // "gpgme" (gpg through gpgme, as c/image), "rnp" (librnp, in-process), or
+    // empty for the default: "rnp" when imgtrust is built with RNP, else
+    // "gpgme" (docs/openpgp-engines.md). An unknown or unavailable engine makes
+    // the PolicyContext constructor throw ConfigError.
+    std::string openpgp_engine;
     // How images are reached (auth, TLS, registries.d, shared connection pool).
     SystemContext system;
 };

@@ -15,6 +15,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/interrupt_watch.hpp"
 #include "cli/progress.hpp"
+#include "cli/openpgp_engine_option.hpp"
 #include "cli/staged_output.hpp"
 #include "imgtrust/errors.hpp"
 #include "registry/registry_pool.hpp"
@@ -45,6 +46,7 @@ struct ValidateOptions {
     std::string report_file = "sign-validate-report.[FORMAT]";
     std::string format = "json";
     bool auto_yes = false;
+    std::string openpgp_engine;  // --openpgp-engine (empty: the default engine)
     std::string shard;  // --shard K/N, empty: the whole list (docs/validate-sharding.md)
 };
 
@@ -206,6 +208,8 @@ int run_validate(const ValidateOptions& options) {
     EvaluationOptions evaluation;
     evaluation.system = make_system_context(options, progress, cancel);
     evaluation.debug_log = evaluation.system.debug_log;
+    apply_openpgp_engine(options.openpgp_engine);
+    evaluation.openpgp_engine = options.openpgp_engine;
     if (options.debug) progress.print_line("DEBU [-] policy: " + policy.source);
 
     validate::ValidatorSettings settings{{options.architectures, options.oses}, options.validate_manifest_index,
@@ -293,6 +297,7 @@ CommandAction register_validate_command(CLI::App& app) {
     cmd->add_option("-r,--report", o->report_file, "Report file")->capture_default_str();
     cmd->add_option("--format", o->format, "Report format")->check(CLI::IsMember({"json", "yaml", "csv"}))->capture_default_str();
     cmd->add_flag("-y,--auto-yes", o->auto_yes, "Overwrite an existing report file");
+    add_openpgp_engine_option(*cmd, o->openpgp_engine);
     cmd->add_option("--shard", o->shard,
                     "Check only shard K of N (K/N, K 0-based): list entry i belongs to shard i mod N; merge the shard "
                     "reports with imgtrust report merge (docs/validate-sharding.md)");

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/interrupt_watch.hpp"
+#include "cli/openpgp_engine_option.hpp"
 #include "cli/verify_report.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
@@ -33,6 +34,7 @@ struct VerifyOptions {
     std::string override_os, override_arch, override_variant;
     bool all_instances = false;   // --all: every instance of a manifest list
     bool require_signed = false;  // --require-signed
+    std::string openpgp_engine;   // --openpgp-engine (empty: the default engine)
     std::vector<std::string> images;
 };
 
@@ -175,6 +177,8 @@ int run_verify(const VerifyOptions& options) {
     evaluation.override_arch = options.override_arch;
     evaluation.override_variant = options.override_variant;
     evaluation.require_signed = options.require_signed;
+    apply_openpgp_engine(options.openpgp_engine);
+    evaluation.openpgp_engine = options.openpgp_engine;
     evaluation.system = make_system_context(options, cancel);
     PolicyContext context(load_policy(options), evaluation);
     ExitCode code = exit_accepted;
@@ -222,6 +226,7 @@ CommandAction register_verify_command(CLI::App& app) {
                   "For a manifest list, evaluate every instance (each must be accepted), as skopeo copy --all");
     cmd->add_flag("--require-signed", options->require_signed,
                   "Reject an image that no signedBy or sigstoreSigned requirement has verified");
+    add_openpgp_engine_option(*cmd, options->openpgp_engine);
     cmd->add_option("images", options->images, "IMAGE (docker://NAME[:TAG|@DIGEST], dir:PATH, oci:PATH[:REF])")->required();
     return [cmd, options]() -> int {
         if (options->insecure_policy && !options->policy_path.empty())

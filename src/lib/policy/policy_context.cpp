@@ -13,6 +13,7 @@
 #include "policy/evaluation_input.hpp"
 #include "policy/scope_lookup.hpp"
 #include "policy/trust_cache.hpp"
+#include "signature/openpgp_verifier.hpp"
 
 namespace imgtrust {
 
@@ -22,8 +23,11 @@ struct PolicyContext::State {
     policy::TrustCache trust;
 };
 
-PolicyContext::PolicyContext(Policy policy, EvaluationOptions options)
-    : state_(std::make_unique<State>(State{std::move(policy), std::move(options), {}})) {}
+PolicyContext::PolicyContext(Policy policy, EvaluationOptions options) {
+    signature::check_openpgp_engine(options.openpgp_engine);
+    std::string engine = options.openpgp_engine;
+    state_ = std::make_unique<State>(State{std::move(policy), std::move(options), policy::TrustCache(std::move(engine))});
+}
 PolicyContext::~PolicyContext() = default;
 
 const Policy& PolicyContext::policy() const { return state_->policy; }

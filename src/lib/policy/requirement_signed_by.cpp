@@ -8,7 +8,7 @@
 namespace imgtrust::policy {
 namespace {
 
-SignatureOutcome check_simple_signature(const signature::GpgKeyring& keyring, const SignedByRequirement& requirement,
+SignatureOutcome check_simple_signature(const signature::OpenPgpVerifier& keyring, const SignedByRequirement& requirement,
                                         const SimpleSigningSignature& untrusted, std::size_t index,
                                         EvaluationInput& input) {
     SignatureOutcome record;
@@ -32,7 +32,7 @@ RequirementOutcome evaluate_signed_by(const SignedByRequirement& requirement, co
     // Only "GPGKeys" is implemented by containers/image; the other valid values
     // reject every signature, before any key is read.
     const bool key_type_implemented = requirement.key_type == "GPGKeys";
-    const signature::GpgKeyring* keyring = key_type_implemented ? &trust.gpg_keyring(where, requirement) : nullptr;
+    const signature::OpenPgpVerifier* keyring = key_type_implemented ? &trust.gpg_keyring(where, requirement) : nullptr;
     const auto& signatures = input.untrusted_signatures();
     for (std::size_t i = 0; i < signatures.size(); ++i) {
         const auto* simple = std::get_if<SimpleSigningSignature>(&signatures[i]);

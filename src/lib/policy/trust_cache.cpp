@@ -84,14 +84,14 @@ const std::vector<signature::PublicKey>& TrustCache::sigstore_public_keys(const 
     return public_keys_.emplace(&requirement, std::move(keys)).first->second;
 }
 
-const signature::GpgKeyring& TrustCache::gpg_keyring(const Requirement& requirement, const SignedByRequirement& signed_by) {
+const signature::OpenPgpVerifier& TrustCache::gpg_keyring(const Requirement& requirement, const SignedByRequirement& signed_by) {
     auto found = keyrings_.find(&requirement);
     if (found != keyrings_.end()) return *found->second;
     std::vector<std::string> blobs;
     std::vector<KeySource> sources =
         collect_key_sources(requirement.location, signed_by.key_path, signed_by.key_paths, signed_by.key_data, std::nullopt);
     for (auto& source : sources) blobs.push_back(std::move(source.bytes));
-    auto keyring = std::make_unique<signature::GpgKeyring>(blobs);
+    auto keyring = signature::make_openpgp_verifier(openpgp_engine_, blobs);
     if (!blobs.empty() && keyring->trusted_fingerprints().empty())
         throw ConfigError(requirement.location + ": no GPG public keys could be imported from the configured key data");
     return *keyrings_.emplace(&requirement, std::move(keyring)).first->second;

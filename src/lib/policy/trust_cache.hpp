@@ -12,7 +12,7 @@
 
 #include "imgtrust/policy.hpp"
 #include "signature/fulcio.hpp"
-#include "signature/gpg_keyring.hpp"
+#include "signature/openpgp_verifier.hpp"
 #include "signature/pki.hpp"
 #include "signature/public_key.hpp"
 #include "sigstore/trust_material.hpp"
@@ -37,6 +37,10 @@ struct SigstoreTrust {
 
 class TrustCache {
 public:
+    // openpgp_engine: the engine signedBy keys are loaded into ("gpgme", "rnp",
+    // empty for the default); checked when the first keyring is made.
+    explicit TrustCache(std::string openpgp_engine = {}) : openpgp_engine_(std::move(openpgp_engine)) {}
+
     // The whole trust material of a sigstoreSigned requirement. CA files without
     // a usable certificate, non-ECDSA Rekor keys and unreadable files are ConfigError.
     const SigstoreTrust& sigstore_trust(const Requirement& requirement, const SigstoreSignedRequirement& sigstore);
@@ -44,13 +48,14 @@ public:
     // the first PEM public key of each source, as c/image reads them.
     const std::vector<signature::PublicKey>& sigstore_public_keys(const Requirement& requirement,
                                                                  const SigstoreSignedRequirement& sigstore);
-    // A private GPG keyring holding the keys of a signedBy requirement.
-    const signature::GpgKeyring& gpg_keyring(const Requirement& requirement, const SignedByRequirement& signed_by);
+    // An OpenPGP engine holding the keys of a signedBy requirement.
+    const signature::OpenPgpVerifier& gpg_keyring(const Requirement& requirement, const SignedByRequirement& signed_by);
 
 private:
+    std::string openpgp_engine_;
     std::map<const Requirement*, std::vector<signature::PublicKey>> public_keys_;
     std::map<const Requirement*, SigstoreTrust> sigstore_trust_;
-    std::map<const Requirement*, std::unique_ptr<signature::GpgKeyring>> keyrings_;
+    std::map<const Requirement*, std::unique_ptr<signature::OpenPgpVerifier>> keyrings_;
 };
 
 }  // namespace imgtrust::policy

@@ -1,8 +1,8 @@
-// Simple signing (GPG) verification as c/image's gpgme mechanism does it: an
-// ephemeral GNUPGHOME holding only the trusted keys, gpgme's verdict on the
-// one signature, then the trusted-key check (a subkey counts as its primary
-// key), then the strict payload parse, the digest rule and the identity rule.
-#include "signature/gpg_keyring.hpp"
+// The "gpgme" OpenPGP engine, as c/image's gpgme mechanism: an ephemeral
+// GNUPGHOME holding only the trusted keys, and gpgme's verdict on the one
+// signature. One gpgme context per engine, used under a mutex (gpgme contexts
+// are not thread-safe); every operation runs a gpg process.
+#include "signature/gpgme_verifier.hpp"
 
 #include <gpgme.h>
 
@@ -13,11 +13,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/image.hpp"
-#include "signature/payload_json.hpp"
 #include "signature/rejection.hpp"
 
 namespace imgtrust::signature {
@@ -100,85 +100,89 @@ std::string describe_signature(gpgme_signature_t signature) {
     return text;
 }
 
-}  // namespace
-
-struct GpgKeyring::Impl {
-    std::string home;
-    gpgme_ctx_t context = nullptr;
-    std::vector<std::string> trusted;
-
-    ~Impl() {
-        if (context) gpgme_release(context);
-        if (!home.empty()) remove_home();
+class GpgmeVerifier final : public OpenPgpVerifier {
+public:
+    explicit GpgmeVerifier(const std::vector<std::string>& key_blobs) {
+        initialize_gpgme_once();
+        home_ = make_private_home();
+        forbid_agent_autostart(home_);
+        create_context();
+        for (const std::string& blob : key_blobs) import_keys(blob);
     }
+    ~GpgmeVerifier() override {
+        if (context_) gpgme_release(context_);
+        if (!home_.empty()) remove_home();
+    }
+    GpgmeVerifier(const GpgmeVerifier&) = delete;
+    GpgmeVerifier& operator=(const GpgmeVerifier&) = delete;
+
+    const std::vector<std::string>& trusted_fingerprints() const override { return trusted_; }
+
+    OpenPgpVerifiedMessage verify_message(std::string_view untrusted_signature) const override {
+        std::lock_guard lock(mutex_);
+        OpenPgpVerifiedMessage message;
+        message.signed_content = verify_openpgp(untrusted_signature, message.signing_key);
+        message.signing_primary = primary_key_of(message.signing_key);
+        return message;
+    }
+
+private:
+    std::string home_;
+    gpgme_ctx_t context_ = nullptr;
+    std::vector<std::string> trusted_;
+    mutable std::mutex mutex_;
 
     // gpgme hands back results before the gpg process has removed its lock
     // files, so removal may race with it: retry for up to a second.
     void remove_home() const {
         for (int attempt = 0; attempt < 100; ++attempt) {
             std::error_code ignored;
-            std::filesystem::remove_all(home, ignored);
-            if (!std::filesystem::exists(home, ignored)) return;
+            std::filesystem::remove_all(home_, ignored);
+            if (!std::filesystem::exists(home_, ignored)) return;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     }
 
     void create_context() {
-        if (gpgme_error_t error = gpgme_new(&context)) throw ConfigError("gpgme: " + gpgme_message(error));
-        gpgme_error_t error = gpgme_set_protocol(context, GPGME_PROTOCOL_OpenPGP);
-        if (!error) error = gpgme_ctx_set_engine_info(context, GPGME_PROTOCOL_OpenPGP, nullptr, home.c_str());
+        if (gpgme_error_t error = gpgme_new(&context_)) throw ConfigError("gpgme: " + gpgme_message(error));
+        gpgme_error_t error = gpgme_set_protocol(context_, GPGME_PROTOCOL_OpenPGP);
+        if (!error) error = gpgme_ctx_set_engine_info(context_, GPGME_PROTOCOL_OpenPGP, nullptr, home_.c_str());
         if (error) throw ConfigError("gpgme: configuring the OpenPGP engine: " + gpgme_message(error));
-        gpgme_set_armor(context, 0);
-        gpgme_set_textmode(context, 0);
-        gpgme_set_offline(context, 1);
+        gpgme_set_armor(context_, 0);
+        gpgme_set_textmode(context_, 0);
+        gpgme_set_offline(context_, 1);
     }
 
     // Imports one blob; records the fingerprint of each key imported without error.
     void import_keys(const std::string& blob) {
         UniqueData data = data_from_bytes(blob);
-        if (gpgme_error_t error = gpgme_op_import(context, data.get()))
+        if (gpgme_error_t error = gpgme_op_import(context_, data.get()))
             throw ConfigError("gpgme: importing keys: " + gpgme_message(error));
-        gpgme_import_result_t result = gpgme_op_import_result(context);
+        gpgme_import_result_t result = gpgme_op_import_result(context_);
         for (gpgme_import_status_t imported = result ? result->imports : nullptr; imported; imported = imported->next) {
             if (imported->result != 0 || imported->fpr == nullptr) continue;
-            if (std::find(trusted.begin(), trusted.end(), imported->fpr) == trusted.end()) trusted.emplace_back(imported->fpr);
+            if (std::find(trusted_.begin(), trusted_.end(), imported->fpr) == trusted_.end()) trusted_.emplace_back(imported->fpr);
         }
     }
 
-    bool is_trusted(const std::string& fingerprint) const {
-        return std::find(trusted.begin(), trusted.end(), fingerprint) != trusted.end();
-    }
-
     std::string verify_openpgp(std::string_view untrusted_signature, std::string& signing_key) const;
-    std::string accepted_primary_key(const std::string& signing_key) const;
+    std::string primary_key_of(const std::string& signing_key) const;
 };
-
-GpgKeyring::GpgKeyring(const std::vector<std::string>& key_blobs) : impl_(std::make_unique<Impl>()) {
-    initialize_gpgme_once();
-    impl_->home = make_private_home();
-    forbid_agent_autostart(impl_->home);
-    impl_->create_context();
-    for (const std::string& blob : key_blobs) impl_->import_keys(blob);
-}
-
-GpgKeyring::~GpgKeyring() = default;
-
-const std::vector<std::string>& GpgKeyring::trusted_fingerprints() const { return impl_->trusted; }
 
 // gpgme's verification of an inline-signed message: exactly one signature,
 // valid except for owner trust (which the policy replaces). Returns the signed content.
-std::string GpgKeyring::Impl::verify_openpgp(std::string_view untrusted_signature, std::string& signing_key) const {
+std::string GpgmeVerifier::verify_openpgp(std::string_view untrusted_signature, std::string& signing_key) const {
     UniqueData signed_data = data_from_bytes(untrusted_signature);
     BoundedSink sink;
     gpgme_data_t plain_raw = nullptr;
     if (gpgme_error_t error = gpgme_data_new_from_cbs(&plain_raw, &sink_callbacks, &sink))
         throw SignatureRejected("gpgme: " + gpgme_message(error));
     UniqueData plain(plain_raw);
-    gpgme_error_t error = gpgme_op_verify(context, signed_data.get(), nullptr, plain.get());
+    gpgme_error_t error = gpgme_op_verify(context_, signed_data.get(), nullptr, plain.get());
     if (sink.overflowed)
         throw SignatureRejected("Invalid GPG signature: the signed content exceeds " + std::to_string(max_signature_bytes) + " bytes");
     if (error) throw SignatureRejected(gpgme_message(error));
-    gpgme_verify_result_t result = gpgme_op_verify_result(context);
+    gpgme_verify_result_t result = gpgme_op_verify_result(context_);
     std::size_t count = 0;
     for (gpgme_signature_t signature = result ? result->signatures : nullptr; signature; signature = signature->next) ++count;
     if (count != 1) throw SignatureRejected("Unexpected GPG signature count " + std::to_string(count));
@@ -190,27 +194,21 @@ std::string GpgKeyring::Impl::verify_openpgp(std::string_view untrusted_signatur
     return std::move(sink.bytes);
 }
 
-// The trusted primary key for the key that signed: itself, or the primary key of a subkey.
-std::string GpgKeyring::Impl::accepted_primary_key(const std::string& signing_key) const {
-    if (is_trusted(signing_key)) return signing_key;
+// The primary key of the key that signed: itself when it is a trusted primary
+// key (no lookup, no gpg process), else the first subkey entry of its keyblock.
+std::string GpgmeVerifier::primary_key_of(const std::string& signing_key) const {
+    if (std::find(trusted_.begin(), trusted_.end(), signing_key) != trusted_.end()) return signing_key;
     gpgme_key_t key_raw = nullptr;
-    if (gpgme_error_t error = gpgme_get_key(context, signing_key.c_str(), &key_raw, 0))
+    if (gpgme_error_t error = gpgme_get_key(context_, signing_key.c_str(), &key_raw, 0))
         throw SignatureRejected("looking up key " + signing_key + ": " + gpgme_message(error));
     std::unique_ptr<std::remove_pointer_t<gpgme_key_t>, KeyDeleter> key(key_raw);
-    std::string primary = key->subkeys && key->subkeys->fpr ? key->subkeys->fpr : "";
-    if (!is_trusted(primary))
-        throw SignatureRejected("signature by key " + signing_key + " of " + primary + " is not accepted");
-    return primary;
+    return key->subkeys && key->subkeys->fpr ? key->subkeys->fpr : "";
 }
 
-VerifiedPayload GpgKeyring::verify(std::string_view untrusted_signature, const PayloadAcceptanceRules& rules) const {
-    std::string signing_key;
-    std::string signed_content = impl_->verify_openpgp(untrusted_signature, signing_key);
-    std::string primary = impl_->accepted_primary_key(signing_key);
-    UntrustedPayloadContent content = parse_untrusted_payload(signed_content, simple_signing_type, OptionalSection::must_be_object);
-    rules.validate_signed_docker_manifest_digest(content.untrusted_docker_manifest_digest);
-    rules.validate_signed_docker_reference(content.untrusted_docker_reference);
-    return VerifiedPayload{content.untrusted_docker_manifest_digest, content.untrusted_docker_reference, primary};
+}  // namespace
+
+std::unique_ptr<OpenPgpVerifier> make_gpgme_verifier(const std::vector<std::string>& key_blobs) {
+    return std::make_unique<GpgmeVerifier>(key_blobs);
 }
 
 }  // namespace imgtrust::signature
