@@ -172,7 +172,7 @@ bool attach_cosign_signature(registry::RepositoryClient& reader, registry::Repos
     };
     if (std::any_of(existing.begin(), existing.end(), same_signature)) return false;
     const SignatureAttachment attachment =
-        append_signature(existing, payload, util::base64_encode(key.sign(payload)), same_signature);
+        append_signature(existing, payload, util::base64_encode(key.sign_sha256(payload)), same_signature);
     writer.push_blob(payload, payload_digest);
     writer.push_blob(attachment.config, sha256_of(attachment.config));
     writer.put_manifest(tag, attachment.manifest, oci_manifest_media_type);

@@ -100,19 +100,34 @@ def sigstore_requirement(public_key, identity=None):
     return requirement
 
 
+def secretbox(key, nonce, message):
+    """NaCl secretbox (XSalsa20-Poly1305, tag first): python3-nacl when installed,
+    else libsodium's crypto_secretbox_easy through ctypes (the same construction)."""
+    try:
+        import nacl.secret
+        return nacl.secret.SecretBox(key).encrypt(message, nonce).ciphertext
+    except ImportError:
+        import ctypes
+        sodium = ctypes.CDLL("libsodium.so.23")
+        if sodium.sodium_init() < 0:
+            raise RuntimeError("sodium_init failed")
+        out = ctypes.create_string_buffer(len(message) + 16)
+        if sodium.crypto_secretbox_easy(out, message, ctypes.c_ulonglong(len(message)), nonce, key) != 0:
+            raise RuntimeError("crypto_secretbox_easy failed")
+        return out.raw
+
+
 def write_encrypted_cosign_key(path, private_key_path, password):
     """cosign's ENCRYPTED SIGSTORE PRIVATE KEY, written independently of imgtrust:
     scrypt (python3-cryptography) and NaCl secretbox (python3-nacl) around PKCS#8 DER."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-    import nacl.secret
-    import nacl.utils
     with open(private_key_path, "rb") as key_file:
         key = serialization.load_pem_private_key(key_file.read(), password=None)
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    salt, nonce = os.urandom(32), nacl.utils.random(24)
+    salt, nonce = os.urandom(32), os.urandom(24)
     box_key = Scrypt(salt=salt, length=32, n=32768, r=8, p=1).derive(password.encode())
-    ciphertext = nacl.secret.SecretBox(box_key).encrypt(der, nonce).ciphertext
+    ciphertext = secretbox(box_key, nonce, der)
     envelope = {"kdf": {"name": "scrypt", "params": {"N": 32768, "r": 8, "p": 1},
                         "salt": base64.b64encode(salt).decode()},
                 "cipher": {"name": "nacl/secretbox", "nonce": base64.b64encode(nonce).decode()},
