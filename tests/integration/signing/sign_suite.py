@@ -234,11 +234,45 @@ def bundle_round_trip(suite):
     suite.check("bundle: the referrers tag lists one bundle",
                 len(entries) == 1 and entries[0].get("artifactType") == "application/vnd.dev.sigstore.bundle.v0.3+json",
                 str(index))
+    if entries:
+        bundle_cross_check(suite, entries[0]["digest"], digest)
     accepted = suite.verify(suite.policy(sigstore_requirement("ecdsa-p256.pub", {"type": "matchDigestOnly"}), "bundle"), image)
     suite.check("bundle: imgtrust verify accepts under matchDigestOnly", accepted.exit_code == 0, accepted.stderr)
     other = suite.verify(suite.policy(sigstore_requirement("other-ecdsa-p256.pub", {"type": "matchDigestOnly"}),
                                       "bundle-other"), image)
     suite.check("bundle: another key rejects", other.exit_code == 1, other.stderr)
+
+
+def bundle_cross_check(suite, referrer_digest, manifest_digest):
+    """The referrer as cosign v3 lays it out; its bundle's statement names the
+    manifest digest, and @sigstore/verify 3.1.1 verifies it with the public key."""
+    referrer = json.loads(suite.manifest("bundled", referrer_digest))
+    suite.check("bundle: referrer subject is the signed manifest", referrer.get("subject", {}).get("digest") == manifest_digest
+                and referrer["config"]["mediaType"] == "application/vnd.oci.empty.v1+json", json.dumps(referrer))
+    bundle = suite.get("/v2/bundled/blobs/" + referrer["layers"][0]["digest"], accept="*/*")
+    envelope = json.loads(bundle)["dsseEnvelope"]
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    subject_digest = "sha256:" + statement["subject"][0]["digest"]["sha256"]
+    suite.check("bundle: the in-toto subject is the manifest digest", subject_digest == manifest_digest
+                and envelope["payloadType"] == "application/vnd.in-toto+json", json.dumps(statement))
+    sys.path.insert(0, os.path.join(publish.FIXTURES, "tools", "sigstore-js"))
+    import npm_env
+    try:
+        modules = npm_env.ensure()
+    except npm_env.NpmUnavailable as error:
+        print("SKIP bundle: @sigstore/verify unavailable (%s)" % error)
+        return
+    bundle_file = os.path.join(suite.workdir, "signed.bundle.json")
+    with open(bundle_file, "wb") as out:
+        out.write(bundle)
+    result = subprocess.run(["node", os.path.join(HERE, "verify_signed_bundle.js"), bundle_file,
+                             publish.fixture_key("ecdsa-p256.pub")], capture_output=True, text=True, timeout=60,
+                            env=dict(os.environ, NODE_PATH=str(modules)))
+    suite.check("bundle: @sigstore/verify 3.1.1 verifies it", result.returncode == 0, result.stdout + result.stderr)
+    other = subprocess.run(["node", os.path.join(HERE, "verify_signed_bundle.js"), bundle_file,
+                            publish.fixture_key("other-ecdsa-p256.pub")], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, NODE_PATH=str(modules)))
+    suite.check("bundle: @sigstore/verify refuses another key", other.returncode == 1, other.stdout + other.stderr)
 
 
 def gpg_round_trip(suite):
