@@ -15,6 +15,9 @@ namespace imgtrust {
 namespace registry {
 class RegistryPool;  // src/lib/registry/registry_pool.hpp: HTTP engine + token cache + auth + TLS, shared
 }
+namespace config {
+struct TlsDetails;  // src/lib/config/tls_details.hpp: containers-tls-details.yaml(5), parsed
+}
 
 struct SystemContext {
     // Auth (containers-auth.json(5)): --authfile, else REGISTRY_AUTH_FILE, else the default chain.
@@ -26,9 +29,14 @@ struct SystemContext {
     // TLS (containers-certs.d(5)): --cert-dir replaces the certs.d lookup.
     std::optional<std::string> cert_dir;
     bool tls_verify = true;  // --tls-verify=false: plain HTTP allowed, certificates not checked
+    // --tls-details: minimum TLS version, cipher suites and groups for every
+    // registry and lookaside connection (config::load_tls_details_file); none: defaults.
+    std::shared_ptr<const config::TlsDetails> tls_details;
 
     // Signature storage (containers-registries.d(5)).
-    std::optional<std::string> registries_d;  // --registries.d, else user dir if it exists, else /etc/containers/registries.d
+    // --registries.d (that directory alone), else the drop-ins of the per-user,
+    // /etc/containers and /usr/share/containers registries.d directories (c/image v5.40).
+    std::optional<std::string> registries_d;
     // validate (hangar mode) reads sigstore attachments whatever registries.d says.
     bool force_sigstore_attachments = false;
 

@@ -15,6 +15,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/interrupt_watch.hpp"
 #include "cli/progress.hpp"
+#include "cli/registry_options.hpp"
 #include "cli/openpgp_engine_option.hpp"
 #include "cli/staged_output.hpp"
 #include "imgtrust/errors.hpp"
@@ -39,7 +40,7 @@ struct ValidateOptions {
     int jobs = 4;
     std::string timeout = "10m";
     bool tls_verify = true;
-    std::string authfile, cert_dir, registries_d;
+    std::string authfile, cert_dir, registries_d, tls_details;
     int retry_times = 3;
     bool debug = false;
     std::string failed_file = "sign-failed.txt";
@@ -74,6 +75,7 @@ SystemContext make_system_context(const ValidateOptions& options, ValidateProgre
             const std::string& label = validate::current_job_label();
             progress.print_line("DEBU [" + (label.empty() ? std::string("-") : label) + "] " + line);
         };
+    apply_tls_details(options.tls_details, system, system.debug_log);
     system.cancel = std::move(cancel);
     system.pool = registry::RegistryPool::for_context(system);
     return system;
@@ -288,6 +290,7 @@ CommandAction register_validate_command(CLI::App& app) {
     cmd->add_option("-j,--jobs", o->jobs, "Images checked at once (1-64)")->check(CLI::Range(1, 64))->capture_default_str();
     cmd->add_option("--timeout", o->timeout, "Time limit per image (Go duration, 0 = none)")->capture_default_str();
     cmd->add_option("--tls-verify", o->tls_verify, "Require HTTPS and verify certificates")->capture_default_str();
+    add_tls_details_option(cmd, o->tls_details);
     cmd->add_option("--authfile", o->authfile, "Path of the authentication file (containers-auth.json)");
     cmd->add_option("--cert-dir", o->cert_dir, "Directory of certificates (*.crt, *.cert, *.key) for the registry");
     cmd->add_option("--registries.d", o->registries_d, "Directory of registries.d configuration");

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/interrupt_watch.hpp"
+#include "cli/registry_options.hpp"
 #include "cli/openpgp_engine_option.hpp"
 #include "cli/verify_report.hpp"
 #include "imgtrust/errors.hpp"
@@ -27,6 +28,7 @@ struct VerifyOptions {
     bool no_creds = false;
     std::string cert_dir;
     bool tls_verify = true;
+    std::string tls_details;
     int retry_times = 3;
     std::string timeout;
     std::string output = "text";
@@ -83,6 +85,7 @@ SystemContext make_system_context(const VerifyOptions& options, std::shared_ptr<
         if (system.timeout < system.request_timeout) system.request_timeout = system.timeout;
     }
     if (options.debug) system.debug_log = debug_line;
+    apply_tls_details(options.tls_details, system, system.debug_log);
     system.cancel = std::move(cancel);
     system.pool = registry::RegistryPool::for_context(system);
     return system;
@@ -215,6 +218,7 @@ CommandAction register_verify_command(CLI::App& app) {
     cmd->add_flag("--no-creds", options->no_creds, "Access the registry anonymously");
     cmd->add_option("--cert-dir", options->cert_dir, "Use certificates (*.crt, *.cert, *.key) in DIR for the registry");
     cmd->add_flag("--tls-verify", options->tls_verify, "Require HTTPS and verify certificates (--tls-verify=false: neither)");
+    add_tls_details_option(cmd, options->tls_details);
     cmd->add_option("--retry-times", options->retry_times, "Retries on 429, 5xx and transport errors")->capture_default_str();
     cmd->add_option("--timeout", options->timeout, "Time limit per image, a Go duration such as 90s or 10m (0: none)");
     cmd->add_option("--output,-o", options->output, "Output format")->check(CLI::IsMember({"text", "json"}));

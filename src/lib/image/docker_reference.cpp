@@ -65,6 +65,7 @@ std::unique_ptr<ImageSource> DockerImageReference::open(const SystemContext& con
     // registry host's certs.d material and --tls-verify apply to it.
     registry::TlsSettings lookaside_tls;
     lookaside_tls.verify = context.tls_verify;
+    if (context.tls_details) lookaside_tls.details = *context.tls_details;
     const config::CertsDirectory certs = config::certs_for_host(context.cert_dir, ref_.domain);
     lookaside_tls.ca_files = certs.ca_files;
     if (!certs.client_certificates.empty()) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "config/tls_details.hpp"
 #include "imgtrust/errors.hpp"
 
 namespace imgtrust::registry {
@@ -49,6 +50,7 @@ struct TlsSettings {
     std::vector<std::string> ca_files;  // extra CA bundles (certs.d *.crt)
     std::optional<std::string> client_certificate;  // certs.d *.cert
     std::optional<std::string> client_key;          // certs.d *.key
+    config::TlsDetails details;  // --tls-details (containers-tls-details.yaml(5)): versions, ciphers, groups
 };
 
 struct HttpRequest {

@@ -91,6 +91,19 @@ void set_option(CURL* easy, CURLoption option, Value value) {
     throw TransportError("libcurl refused " + text, code == CURLE_OUT_OF_MEMORY);
 }
 
+// containers-tls-details.yaml(5) settings (config/tls_details.cpp made the
+// values OpenSSL names and checked them); unset ones keep libcurl's defaults.
+void set_tls_details_options(CURL* easy, const config::TlsDetails& details) {
+    if (details.min_version) {
+        static const long minimum[] = {CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_TLSv1_1, CURL_SSLVERSION_TLSv1_2,
+                                       CURL_SSLVERSION_TLSv1_3};
+        set_option(easy, CURLOPT_SSLVERSION, minimum[static_cast<int>(*details.min_version)]);
+    }
+    if (!details.cipher_list.empty()) set_option(easy, CURLOPT_SSL_CIPHER_LIST, details.cipher_list.c_str());
+    if (!details.tls13_ciphers.empty()) set_option(easy, CURLOPT_TLS13_CIPHERS, details.tls13_ciphers.c_str());
+    if (!details.curves.empty()) set_option(easy, CURLOPT_SSL_EC_CURVES, details.curves.c_str());
+}
+
 void set_tls_options(CURL* easy, const TlsSettings& tls, const std::string& ca_bundle) {
     if (!tls.verify) {
         set_option(easy, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -101,6 +114,7 @@ void set_tls_options(CURL* easy, const TlsSettings& tls, const std::string& ca_b
     }
     if (tls.client_certificate) set_option(easy, CURLOPT_SSLCERT, tls.client_certificate->c_str());
     if (tls.client_key) set_option(easy, CURLOPT_SSLKEY, tls.client_key->c_str());
+    set_tls_details_options(easy, tls.details);
 }
 
 void set_method_options(CURL* easy, const HttpRequest& request) {

@@ -50,6 +50,7 @@ HostState RegistryPool::Impl::host(const std::string& reference_host) {
     HostState state;
     state.endpoint_host = endpoint_host_for(reference_host);
     state.tls.verify = context.tls_verify;
+    if (context.tls_details) state.tls.details = *context.tls_details;
     state.tls.ca_files = certs.ca_files;
     if (!certs.client_certificates.empty()) {
         // libcurl presents one client certificate; c/image offers Go all of them. Take the first by name.
