@@ -12,7 +12,7 @@ using namespace imgtrust::validate;
 
 namespace {
 
-ReportHeader header() { return {"in-memory policy: test", {"amd64", "arm64"}, {"linux"}, true, "", "proj"}; }
+ReportHeader header() { return {"in-memory policy: test", {"amd64", "arm64"}, {"linux"}, true, "", "proj", std::nullopt}; }
 
 ImageReport multi_arch_report() {
     ImageReport report;
