@@ -63,6 +63,21 @@ struct RequirementOutcome {
     std::vector<SignatureOutcome> signatures;
 };
 
+// Which manifest's signatures count for an image that is a manifest list
+// (verify --multi-arch-rule; docs/verify-json.md). Implemented in
+// src/lib/policy/multi_arch_rule.cpp.
+enum class MultiArchRule {
+    // podman pull / skopeo copy (c/image): the policy is evaluated on the
+    // platform instance, by its own digest; the index's signatures are ignored.
+    platform,
+    // skopeo >= 1.22.2 experimental-image-proxy (bootc, rpm-ostree): the policy
+    // is evaluated on the index and on the platform instance, and "we only
+    // error if *both* the toplevel and target verification failed". A
+    // single-manifest image is evaluated as under `platform`.
+    index_or_platform,
+};
+const char* multi_arch_rule_name(MultiArchRule rule);  // "platform", "index-or-platform"
+
 // The verdict for one image (one manifest: the single-platform one that is used).
 struct Verdict {
     std::string image;            // "transport:reference"
@@ -77,6 +92,18 @@ struct Verdict {
     // policy found for image …".
     std::string reason;
     std::vector<RequirementOutcome> requirements;
+    // The multi-arch rule applied ("platform", "index-or-platform") and which
+    // manifest's evaluation allowed the image: "manifest" (not a list),
+    // "platform" (the instance itself), "index" (index-or-platform: only the
+    // index's), or "" when not allowed. `requirements` are always the instance's.
+    std::string multi_arch_rule;
+    std::string satisfied_by;
+    // index-or-platform, when the instance was rejected: the evaluation of the
+    // index (digest list_digest) itself.
+    bool index_evaluated = false;
+    bool index_allowed = false;
+    std::string index_reason;
+    std::vector<RequirementOutcome> index_requirements;
 };
 
 struct EvaluationOptions {
@@ -91,6 +118,8 @@ struct EvaluationOptions {
     // the entire image contents must be present". Only signedBy and
     // sigstoreSigned verify signatures; insecureAcceptAnything does not.
     bool require_signed = false;
+    // Whether a signature on a manifest list's index counts (MultiArchRule).
+    MultiArchRule multi_arch_rule = MultiArchRule::platform;
     // Which OpenPGP engine verifies simple signing (signedBy) signatures:
     // "gpgme" (gpg through gpgme, as c/image), "rnp" (librnp, in-process), or
     // empty for the default: "rnp" when imgtrust is built with RNP, else
@@ -121,8 +150,10 @@ public:
     // Every instance of a manifest list / OCI index, each by its own digest
     // (skopeo copy --all checks each one), in list order; the identity is still
     // `image`. The image is acceptable only if every Verdict allows it. For a
-    // single-manifest image: one Verdict. The list's own signatures are never
-    // evaluated, as in c/image.
+    // single-manifest image: one Verdict. Under MultiArchRule::platform the
+    // list's own signatures are never evaluated, as in c/image; under
+    // index_or_platform the index is evaluated once and its verdict can allow
+    // each instance.
     std::vector<Verdict> evaluate_all_instances(const ImageReference& image);
     std::vector<Verdict> evaluate_all_instances(const ImageReference& image, ImageSource& source);
 

@@ -37,6 +37,7 @@ struct VerifyOptions {
     bool all_instances = false;   // --all: every instance of a manifest list
     bool require_signed = false;  // --require-signed
     std::string openpgp_engine;   // --openpgp-engine (empty: the default engine)
+    std::string multi_arch_rule = "platform";  // --multi-arch-rule
     std::vector<std::string> images;
 };
 
@@ -182,6 +183,8 @@ int run_verify(const VerifyOptions& options) {
     evaluation.require_signed = options.require_signed;
     apply_openpgp_engine(options.openpgp_engine);
     evaluation.openpgp_engine = options.openpgp_engine;
+    evaluation.multi_arch_rule =
+        options.multi_arch_rule == "index-or-platform" ? MultiArchRule::index_or_platform : MultiArchRule::platform;
     evaluation.system = make_system_context(options, cancel);
     PolicyContext context(load_policy(options), evaluation);
     ExitCode code = exit_accepted;
@@ -231,6 +234,11 @@ CommandAction register_verify_command(CLI::App& app) {
     cmd->add_flag("--require-signed", options->require_signed,
                   "Reject an image that no signedBy or sigstoreSigned requirement has verified");
     add_openpgp_engine_option(*cmd, options->openpgp_engine);
+    cmd->add_option("--multi-arch-rule", options->multi_arch_rule,
+                    "For a manifest list: platform (podman, skopeo copy: the instance's signatures) or "
+                    "index-or-platform (bootc, skopeo's image proxy: the index's or the instance's)")
+        ->check(CLI::IsMember({"platform", "index-or-platform"}))
+        ->capture_default_str();
     cmd->add_option("images", options->images, "IMAGE (docker://NAME[:TAG|@DIGEST], dir:PATH, oci:PATH[:REF])")->required();
     return [cmd, options]() -> int {
         if (options->insecure_policy && !options->policy_path.empty())

@@ -1,5 +1,6 @@
 // The verify JSON document (stable; documented in docs/verify-json.md):
-// {"complete","interruptedBy" (only when interrupted),"images":[{"image","allowed","manifestDigest","platform","listDigest","policy","scope","reason",
+// {"complete","interruptedBy" (only when interrupted),"images":[{"image","allowed","manifestDigest","platform","listDigest",
+//   "multiArchRule","satisfiedBy","index":{"allowed","reason","requirements"} (index-or-platform, when evaluated),"policy","scope","reason",
 //   "requirements":[{"index","type","location","result","reason",
 //     "signatures":[{"index","format","accepted","reason","signedIdentity","keyFingerprint","hint",
 //       "certificate":{"subject","issuer","subjectAlternativeNames","oidcIssuer"} (fulcio/pki only),
@@ -105,6 +106,21 @@ void write_result(Writer& w, const ImageResult& result) {
         write_string(w, "manifestDigest", v.manifest_digest);
         write_string(w, "platform", v.platform);
         write_string(w, "listDigest", v.list_digest);
+        write_string(w, "multiArchRule", v.multi_arch_rule);
+        write_string(w, "satisfiedBy", v.satisfied_by);
+        if (v.index_evaluated) {
+            w.Key("index");
+            w.StartObject();
+            write_string(w, "manifestDigest", v.list_digest);
+            w.Key("allowed");
+            w.Bool(v.index_allowed);
+            write_string(w, "reason", v.index_reason);
+            w.Key("requirements");
+            w.StartArray();
+            for (const auto& req : v.index_requirements) write_requirement(w, req);
+            w.EndArray();
+            w.EndObject();
+        }
         write_string(w, "policy", v.policy_source);
         write_string(w, "scope", v.transport_scope);
         write_string(w, "reason", v.reason);

@@ -37,11 +37,26 @@ void print_signature(std::ostream& out, const SignatureOutcome& sig) {
         out << "      signing time (" << time.source << "): " << time.time << " from " << time.authority << "\n";
 }
 
+// The first reason the index was denied (index-or-platform).
+std::string index_reason(const Verdict& verdict) {
+    if (!verdict.index_reason.empty()) return verdict.index_reason;
+    for (const auto& req : verdict.index_requirements)
+        if (req.state == RequirementOutcome::State::rejected) return req.type + ": " + req.reason;
+    return "rejected by policy";
+}
+
 void print_verdict(std::ostream& out, const Verdict& verdict) {
     out << verdict.image << ": " << (verdict.allowed ? "accepted" : "rejected") << "\n";
     out << "  manifest digest: " << verdict.manifest_digest << "\n";
     if (!verdict.platform.empty()) out << "  platform: " << verdict.platform << "\n";
     if (!verdict.list_digest.empty()) out << "  instance of manifest list: " << verdict.list_digest << "\n";
+    if (!verdict.list_digest.empty() && verdict.multi_arch_rule != "platform")
+        out << "  multi-arch rule: " << verdict.multi_arch_rule << "\n";
+    if (verdict.satisfied_by == "index")
+        out << "  accepted by the index's signatures (" << verdict.list_digest << "); the instance's own evaluation follows\n";
+    if (verdict.index_evaluated && !verdict.index_allowed)
+        out << "  the index " << verdict.list_digest << " is not allowed either"
+            << (verdict.index_requirements.empty() ? std::string() : ": " + index_reason(verdict)) << "\n";
     out << "  policy: " << verdict.policy_source << ", scope " << verdict.transport_scope << "\n";
     if (!verdict.reason.empty()) out << "  " << verdict.reason << "\n";
     for (const auto& req : verdict.requirements) {

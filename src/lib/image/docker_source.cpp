@@ -1,10 +1,11 @@
 // Reading a docker:// image: manifests from the registry, simple signatures
-// from lookaside storage and sigstore signatures from "sha256-<hex>.sig"
+// from the OpenShift signature API or lookaside storage and sigstore signatures from "sha256-<hex>.sig"
 // attachments, in c/image's order (dockerImageSource.GetSignaturesWithFormat),
 // then Sigstore bundles attached as OCI 1.1 referrers (cosign v3).
 #include "image/docker_transport.hpp"
 
 #include "image/bundle_referrers.hpp"
+#include "image/extension_signatures.hpp"
 #include "image/manifest_format.hpp"
 #include "image/signature_blob.hpp"
 #include "imgtrust/errors.hpp"
@@ -37,6 +38,7 @@ registry::FetchedManifest DockerImageSource::fetch_manifest(const std::string& t
     if (by_digest && manifest_cache_) {
         if (auto cached = manifest_cache_->find(ref_.name(), tag_or_digest)) {
             debug("Using manifest " + tag_or_digest + " of " + ref_.name() + " fetched earlier");
+            supports_signature_extension_ = supports_signature_extension_ || cached->supports_signature_extension;
             return std::move(*cached);
         }
     }
@@ -45,6 +47,7 @@ registry::FetchedManifest DockerImageSource::fetch_manifest(const std::string& t
     if (by_digest && !by_digest->matches(fetched.bytes))
         throw FetchError(image_name_ + ": manifest for " + tag_or_digest + " does not match its digest");
     if (fetched.digest.empty()) fetched.digest = sha256_digest(fetched.bytes);  // the client normally sets it
+    supports_signature_extension_ = supports_signature_extension_ || fetched.supports_signature_extension;
     if (manifest_cache_) manifest_cache_->store(ref_.name(), by_digest ? tag_or_digest : fetched.digest, fetched);
     return fetched;
 }
@@ -76,7 +79,11 @@ std::string DockerImageSource::manifest_digest(const std::string& instance_diges
 std::vector<UntrustedSignature> DockerImageSource::signatures(const std::string& instance_digest) {
     const std::string digest = manifest_digest(instance_digest);
     std::vector<UntrustedSignature> signatures;
-    append_lookaside_signatures(digest, signatures);
+    // GetSignaturesWithFormat: "case s.c.supportsSignatures:" the API extension, else lookaside.
+    if (supports_signature_extension_)
+        append_extension_signatures(digest, signatures);
+    else
+        append_lookaside_signatures(digest, signatures);
     if (read_attachments_) {
         append_attachment_signatures(digest, signatures);
         append_referrer_bundles(digest, signatures);
@@ -94,6 +101,14 @@ void DockerImageSource::append_lookaside_signatures(const std::string& digest, s
         const std::string where = image_name_ + ": lookaside signature-" + std::to_string(i + 1) + " of " + digest;
         signatures.push_back(parse_signature_blob(blobs[i], where));
     }
+}
+
+void DockerImageSource::append_extension_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures) {
+    debug("Reading signatures of " + digest + " from the registry's signature API (X-Registry-Supports-Signatures)");
+    const std::string where = image_name_ + ": signature API list of " + digest;
+    const std::vector<std::string> blobs = decode_extension_signatures(client_->get_extension_signatures(digest), where);
+    debug("The signature API lists " + std::to_string(blobs.size()) + " atomic signature(s)");
+    for (const std::string& blob : blobs) signatures.push_back(SimpleSigningSignature{blob});
 }
 
 // containers-registries.d(5): "use-sigstore-attachments specifies whether

@@ -62,7 +62,9 @@ public:
     // fetched once and then served from memory. A manifest wanted by digest is
     // taken from the pool's manifest cache when an earlier image fetched it.
     ManifestBlob manifest(const std::string& instance_digest = {}) override;
-    // c/image's order: lookaside simple signatures, then (when enabled) the
+    // c/image's order: simple signatures from the OpenShift signature API when
+    // the registry announced it (X-Registry-Supports-Signatures: 1 on a manifest
+    // response), else from lookaside storage, then (when enabled) the
     // layers of the "sha256-<hex>.sig" sigstore attachment manifest, then (under
     // the same setting) the Sigstore bundles attached as OCI 1.1 referrers.
     std::vector<UntrustedSignature> signatures(const std::string& instance_digest = {}) override;
@@ -71,6 +73,7 @@ private:
     registry::FetchedManifest fetch_manifest(const std::string& tag_or_digest);
     std::string manifest_digest(const std::string& instance_digest);
     void append_lookaside_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures);
+    void append_extension_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures);
     void append_attachment_signatures(const std::string& digest, std::vector<UntrustedSignature>& signatures);
     void append_referrer_bundles(const std::string& digest, std::vector<UntrustedSignature>& signatures);
     void debug(const std::string& line) const;
@@ -86,6 +89,7 @@ private:
     registry::ManifestCache* manifest_cache_;
     std::map<std::string, ManifestBlob> manifests_;  // "" is the top-level manifest
     std::string top_manifest_digest_;                // sha256 of manifests_[""]'s bytes, once fetched
+    bool supports_signature_extension_ = false;      // a manifest response said X-Registry-Supports-Signatures: 1
 };
 
 }  // namespace imgtrust::image

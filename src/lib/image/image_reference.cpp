@@ -15,9 +15,10 @@ std::unique_ptr<ImageReference> parse_image_reference(std::string_view text) {
     const std::string_view within = text.substr(colon + 1);
     if (transport == "dir") return std::make_unique<image::DirReference>(std::string(within));
     if (transport == "oci") return image::OciReference::parse(within);
+    if (transport == "oci-archive") return image::OciArchiveReference::parse(within);
     if (transport == "docker") return image::DockerImageReference::parse(within);
     throw ConfigError("Invalid transport \"" + std::string(transport) + "\" in image name \"" + std::string(text) +
-                      "\": supported transports are dir:, oci: and docker:");
+                      "\": supported transports are dir:, oci:, oci-archive: and docker:");
 }
 
 }  // namespace imgtrust

@@ -6,14 +6,11 @@
 // `cosign load` finds them the same way: every blob that parses as a manifest
 // whose subject is the image's digest. Other writers list referrers in
 // index.json (with an artifactType), which is read too.
-#include <filesystem>
-
 #include "image/bundle_referrers.hpp"
 #include "image/local_files.hpp"
 #include "image/manifest_format.hpp"
 #include "image/oci_transport.hpp"
 #include "imgtrust/errors.hpp"
-#include "util/bytes.hpp"
 
 namespace imgtrust::image {
 namespace {
@@ -34,45 +31,33 @@ bool starts_like_json_object(std::string_view bytes) {
 // Blob files of blobs/sha256 that could be referrer manifests (regular, at most
 // max_manifest_bytes, starting like a JSON object) and that name `digest` as
 // their subject: bundle referrers into selection.bundles, others into .skipped.
+// A layout with more than max_layout_blobs_scanned files there is refused.
 void OciImageSource::scan_layout_referrers(const std::string& digest, ReferrerSelection& selection) const {
-    namespace fs = std::filesystem;
-    const fs::path directory = fs::path(join_path(dir_, "blobs/sha256"));
-    std::error_code error;
-    fs::directory_iterator entries(directory, error);
-    if (error) return;  // no sha256 blobs: nothing refers to anything
-    std::size_t examined = 0;
-    for (const auto& entry : entries) {
-        if (++examined > max_layout_blobs_scanned)
-            throw FetchError(image_name_ + ": more than " + std::to_string(max_layout_blobs_scanned) +
-                             " blobs in the layout to look for Sigstore bundle referrers in");
-        const std::string name = entry.path().filename().string();
-        std::error_code status_error;
-        if (!is_sha256_hex(name) || !entry.is_regular_file(status_error)) continue;
-        const auto size = entry.file_size(status_error);
-        if (status_error || size > max_manifest_bytes) continue;
-        const auto bytes = util::read_file_bounded(entry.path().string(), max_manifest_bytes, "OCI layout blob");
+    const std::string what = image_name_ + ": looking for Sigstore bundle referrers";
+    files_->visit_small_files("blobs/sha256", max_manifest_bytes, max_layout_blobs_scanned, what,
+                              [&](const std::string& name, const std::string& bytes) {
         // Cheap filters first: a referrer manifest is a JSON object naming the digest (as cosign and
         // go-containerregistry write it; a writer escaping ':' would only hide its own referrer).
-        if (!bytes || !starts_like_json_object(*bytes) || bytes->find(digest) == std::string::npos) continue;
+        if (!is_sha256_hex(name) || !starts_like_json_object(bytes) || bytes.find(digest) == std::string::npos) return;
         const std::string blob_digest = "sha256:" + name;
         ReferrerManifest inspected;
         try {
-            inspected = inspect_referrer_manifest(*bytes, digest, image_name_ + ": blob " + blob_digest);
+            inspected = inspect_referrer_manifest(bytes, digest, image_name_ + ": blob " + blob_digest);
         } catch (const FetchError&) {
-            continue;  // JSON that is not a manifest (an image config, ...)
+            return;  // JSON that is not a manifest (an image config, ...)
         }
-        if (!inspected.names_image) continue;
+        if (!inspected.names_image) return;
         Descriptor found;
         found.media_type = std::string(oci_manifest_media_type);
         found.digest = blob_digest;
-        found.size = static_cast<std::int64_t>(bytes->size());
+        found.size = static_cast<std::int64_t>(bytes.size());
         if (inspected.skip_reason.empty()) {
             found.artifact_type = std::string(sigstore_bundle_v03_media_type);  // checked again when read
             select_bundle_referrers({found}, selection);
         } else if (debug_) {
             debug_("Skipping layout referrer " + blob_digest + ": " + inspected.skip_reason);
         }
-    }
+    });
 }
 
 void OciImageSource::append_layout_bundles(const std::string& digest, std::vector<UntrustedSignature>& signatures) const {
@@ -85,7 +70,7 @@ void OciImageSource::append_layout_bundles(const std::string& digest, std::vecto
     if (kind != descriptor_.annotations.end()) scan_layout_referrers(digest, selection);
     if (debug_) {
         debug_("Found " + std::to_string(selection.bundles.size()) + " Sigstore bundle referrer(s) of " + digest +
-               " in the OCI layout " + dir_);
+               " in the OCI layout " + files_->display_path(""));
         for (const auto& line : describe_skipped_referrers(selection.skipped)) debug_(line);
     }
     ReferrerStore store;

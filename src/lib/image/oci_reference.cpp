@@ -25,8 +25,9 @@ bool is_valid_name_component(std::string_view component) {
     }
 }
 
-// c/image's ValidateImageName: empty, or components separated by "/".
-bool is_valid_image_name(std::string_view name) {
+}  // namespace
+
+bool is_valid_oci_image_name(std::string_view name) {
     if (name.empty()) return true;
     std::size_t start = 0;
     for (;;) {
@@ -36,6 +37,8 @@ bool is_valid_image_name(std::string_view name) {
         start = slash + 1;
     }
 }
+
+namespace {
 
 // Go's strconv.Atoi: an optional sign, then decimal digits, within int64.
 std::optional<std::int64_t> parse_go_int(std::string_view text) {
@@ -76,7 +79,7 @@ std::unique_ptr<OciReference> OciReference::parse(std::string_view within) {
 OciReference::OciReference(std::string dir, std::string image, std::optional<std::size_t> source_index)
     : dir_(std::move(dir)), image_(std::move(image)), source_index_(source_index) {
     resolved_dir_ = resolve_path_fully_explicit(dir_, "oci:" + dir_);
-    if (!is_valid_image_name(image_)) throw InvalidReferenceError("Invalid image " + image_);
+    if (!is_valid_oci_image_name(image_)) throw InvalidReferenceError("Invalid image " + image_);
 }
 
 std::string OciReference::string_with_transport() const {
@@ -91,7 +94,9 @@ std::string OciReference::string_with_transport() const {
 std::vector<std::string> OciReference::policy_namespaces() const { return path_and_parent_scopes(resolved_dir_); }
 
 std::unique_ptr<ImageSource> OciReference::open(const SystemContext& context) const {
-    return std::make_unique<OciImageSource>(dir_, image_, source_index_, string_with_transport(), context.debug_log);
+    const std::string image_name = string_with_transport();
+    return std::make_unique<OciImageSource>(open_layout_directory(dir_, image_name), image_, source_index_, image_name,
+                                            context.debug_log);
 }
 
 }  // namespace imgtrust::image

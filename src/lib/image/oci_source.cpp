@@ -5,7 +5,6 @@
 #include "image/manifest_format.hpp"
 #include "image/oci_transport.hpp"
 #include "imgtrust/errors.hpp"
-#include "util/bytes.hpp"
 
 namespace imgtrust::image {
 namespace {
@@ -28,21 +27,16 @@ std::string annotation(const Descriptor& descriptor, std::string_view key) {
 
 }  // namespace
 
-OciImageSource::OciImageSource(std::string dir, const std::string& image, std::optional<std::size_t> source_index,
-                               std::string image_name, DebugLog debug)
-    : dir_(std::move(dir)), image_name_(std::move(image_name)), debug_(std::move(debug)) {
+OciImageSource::OciImageSource(std::unique_ptr<LayoutFiles> files, const std::string& image,
+                               std::optional<std::size_t> source_index, std::string image_name, DebugLog debug)
+    : files_(std::move(files)), image_name_(std::move(image_name)), debug_(std::move(debug)) {
     read_index();
     select_descriptor(image, source_index);
 }
 
 void OciImageSource::read_index() {
-    const std::string path = join_path(dir_, "index.json");
-    switch (path_kind(dir_.empty() ? "." : dir_)) {
-    case PathKind::missing: throw NotFoundError(image_name_ + ": OCI layout directory " + dir_ + " does not exist");
-    case PathKind::other: throw NotFoundError(image_name_ + ": " + dir_ + " is not a directory");
-    case PathKind::directory: break;
-    }
-    const auto bytes = util::read_file_bounded(path, max_manifest_bytes, "OCI index");
+    const std::string path = files_->display_path("index.json");
+    const auto bytes = files_->read("index.json", max_manifest_bytes, "OCI index");
     if (!bytes) throw NotFoundError(image_name_ + ": " + path + " does not exist, so this is not an OCI layout");
     // c/image decodes index.json with json.Decoder: only the first JSON value is read.
     const auto document = parse_json(*bytes, TrailingData::ignore);
@@ -97,9 +91,9 @@ void OciImageSource::select_descriptor(const std::string& image, std::optional<s
 std::optional<std::string> OciImageSource::read_verified_blob(const std::string& digest, std::size_t max_bytes,
                                                               const std::string& what) const {
     const util::Digest valid = require_valid_digest(digest, image_name_ + ": " + what);
-    const std::string path =
-        join_path(dir_, "blobs/" + std::string(valid.algorithm_name()) + "/" + std::string(valid.hex()));
-    auto bytes = util::read_file_bounded(path, max_bytes, what);
+    const std::string relative_path = "blobs/" + std::string(valid.algorithm_name()) + "/" + std::string(valid.hex());
+    const std::string path = files_->display_path(relative_path);
+    auto bytes = files_->read(relative_path, max_bytes, what);
     if (bytes && !valid.matches(*bytes))
         throw FetchError(image_name_ + ": " + what + " " + path + " does not match its digest " + digest);
     return bytes;

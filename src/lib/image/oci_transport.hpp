@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "image/go_json.hpp"
+#include "image/layout_files.hpp"
 #include "imgtrust/image.hpp"
 
 namespace imgtrust::image {
@@ -41,6 +42,34 @@ private:
     std::optional<std::size_t> source_index_;  // "@N"; never set together with image_
 };
 
+// The oci-archive: transport: a tar archive of an OCI layout, "oci-archive:PATH[:NAME]".
+// Scopes are those of oci: (the resolved archive path and its parents); the
+// image is read by the oci: layout reader over the archive (layout_archive.cpp).
+class OciArchiveReference final : public ImageReference {
+public:
+    // `within` is what follows "oci-archive:": PATH or PATH:NAME (no "@N", as in c/image).
+    // Throws InvalidReferenceError for a bad NAME.
+    static std::unique_ptr<OciArchiveReference> parse(std::string_view within);
+
+    std::string transport_name() const override { return "oci-archive"; }
+    std::string string_with_transport() const override { return "oci-archive:" + file_ + ":" + image_; }
+    std::string policy_identity() const override { return resolved_file_; }
+    std::vector<std::string> policy_namespaces() const override;
+    std::optional<DockerReference> docker_reference() const override { return std::nullopt; }
+    std::unique_ptr<ImageSource> open(const SystemContext& context) const override;
+
+private:
+    OciArchiveReference(std::string file, std::string image);
+
+    std::string file_;
+    std::string resolved_file_;
+    std::string image_;
+};
+
+// c/image's ValidateImageName for oci: and oci-archive: names: empty, or
+// "/"-separated components of the OCI ref.name grammar.
+bool is_valid_oci_image_name(std::string_view name);
+
 struct ReferrerSelection;  // image/bundle_referrers.hpp
 
 // A `cosign save` layout is searched for Sigstore bundle referrers by reading
@@ -51,10 +80,11 @@ class OciImageSource final : public ImageSource {
 public:
     using DebugLog = std::function<void(const std::string&)>;
 
-    // Reads index.json and selects the image's descriptor. Throws NotFoundError
-    // (no layout, no such name or index) or FetchError (unreadable or ambiguous).
-    OciImageSource(std::string dir, const std::string& image, std::optional<std::size_t> source_index, std::string image_name,
-                   DebugLog debug = {});
+    // Reads index.json from `files` (a layout directory or archive) and selects
+    // the image's descriptor. Throws NotFoundError (no layout, no such name or
+    // index) or FetchError (unreadable or ambiguous).
+    OciImageSource(std::unique_ptr<LayoutFiles> files, const std::string& image, std::optional<std::size_t> source_index,
+                   std::string image_name, DebugLog debug = {});
 
     // Manifests are read from blobs/ and must match the digest that names them.
     ManifestBlob manifest(const std::string& instance_digest = {}) override;
@@ -75,7 +105,7 @@ private:
     void append_layout_bundles(const std::string& digest, std::vector<UntrustedSignature>& signatures) const;
     void scan_layout_referrers(const std::string& digest, ReferrerSelection& selection) const;
 
-    std::string dir_;
+    std::unique_ptr<LayoutFiles> files_;
     std::string image_name_;
     std::vector<Descriptor> index_manifests_;
     Descriptor descriptor_;

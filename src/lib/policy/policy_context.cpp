@@ -1,8 +1,9 @@
 // PolicyContext: the path from an image to a verdict.
 //   scope lookup → read the manifest actually used → AND over the scope's
 //   requirements, in order, stopping at the first that denies (as c/image does).
-//   A manifest list is never evaluated itself: one chosen instance, or each
-//   instance (evaluate_all_instances), as skopeo copy / copy --all do.
+//   A manifest list is evaluated through one chosen instance, or each instance
+//   (evaluate_all_instances), as skopeo copy / copy --all do; the index itself
+//   only under MultiArchRule::index_or_platform (multi_arch_rule.cpp).
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
 #include "policy/evaluation_input.hpp"
+#include "policy/multi_arch_rule.hpp"
 #include "policy/scope_lookup.hpp"
 #include "policy/trust_cache.hpp"
 #include "signature/openpgp_verifier.hpp"
@@ -104,10 +106,18 @@ Verdict evaluate_instance(PolicyContext& context, const ImageReference& image, I
 Verdict PolicyContext::evaluate(const ImageReference& image) {
     auto source = image.open(state_->options.system);
     ManifestBlob top = source->manifest();
-    if (!is_manifest_list(top)) return evaluate(image, *source, {});
+    const MultiArchRule rule = state_->options.multi_arch_rule;
+    if (!is_manifest_list(top)) {
+        Verdict verdict = evaluate(image, *source, {});
+        policy::record_single_manifest_rule(rule, verdict);
+        return verdict;
+    }
     const std::vector<ManifestInstance> instances = manifest_list_instances(top);
     const ManifestInstance& chosen = choose_instance(instances, state_->options);
-    return evaluate_instance(*this, image, *source, chosen, sha256_digest(top.bytes), state_->options.debug_log);
+    Verdict verdict = evaluate_instance(*this, image, *source, chosen, sha256_digest(top.bytes), state_->options.debug_log);
+    policy::IndexVerdict index([&] { return evaluate(image, *source, {}); });
+    policy::apply_multi_arch_rule(rule, verdict, index, state_->options.debug_log);
+    return verdict;
 }
 
 std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image) {
@@ -117,14 +127,22 @@ std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference&
 
 std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image, ImageSource& source) {
     ManifestBlob top = source.manifest();
-    if (!is_manifest_list(top)) return {evaluate(image, source, {})};
+    const MultiArchRule rule = state_->options.multi_arch_rule;
+    if (!is_manifest_list(top)) {
+        Verdict verdict = evaluate(image, source, {});
+        policy::record_single_manifest_rule(rule, verdict);
+        return {verdict};
+    }
     const std::string list_digest = sha256_digest(top.bytes);
     const std::vector<ManifestInstance> instances = manifest_list_instances(top);  // at most max_manifest_list_instances
     if (instances.empty()) throw NotFoundError("manifest list " + list_digest + " has no instances");
     image::InstanceBudgetSource bounded(source, list_digest);  // max_instance_manifest_bytes for all of them
+    policy::IndexVerdict index([&] { return evaluate(image, source, {}); });  // at most once, for every instance
     std::vector<Verdict> verdicts;
-    for (const auto& instance : instances)
+    for (const auto& instance : instances) {
         verdicts.push_back(evaluate_instance(*this, image, bounded, instance, list_digest, state_->options.debug_log));
+        policy::apply_multi_arch_rule(rule, verdicts.back(), index, state_->options.debug_log);
+    }
     return verdicts;
 }
 

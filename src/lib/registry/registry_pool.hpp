@@ -20,6 +20,7 @@ struct FetchedManifest {
     std::string bytes;         // exactly as received (bounded 4 MiB)
     std::string media_type;    // Content-Type, or guessed from the bytes
     std::string digest;        // sha256 of bytes (checked against a digest reference / Docker-Content-Digest)
+    bool supports_signature_extension = false;  // the response said X-Registry-Supports-Signatures: 1
 };
 
 // One page of a referrers listing: an OCI image index as received (bounded).
@@ -54,6 +55,10 @@ public:
     // Throws FetchError (a page over the bounds, a link off the endpoint, other failures).
     virtual ReferrersSource list_referrers(const std::string& digest, const std::string& artifact_type,
                                            const std::function<bool(const ReferrersPage&)>& on_page) = 0;
+    // The OpenShift signature API (registry/signature_extension.cpp): the body of
+    // GET /extensions/v2/<path>/signatures/<digest>, bounded at 4 MiB; anything but
+    // 200 is FetchError. A client without the extension has no signatures there.
+    virtual std::string get_extension_signatures(const std::string& /*digest*/) { return R"({"signatures":[]})"; }
 };
 
 // Back-off between retries of one request (429, 5xx, transport errors): the

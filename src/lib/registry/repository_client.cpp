@@ -7,6 +7,7 @@
 #include "registry/pool_state.hpp"
 #include "registry/referrers.hpp"
 #include "registry/request_runner.hpp"
+#include "registry/signature_extension.hpp"
 #include "util/untrusted_json.hpp"
 
 namespace imgtrust::registry {
@@ -93,6 +94,10 @@ public:
     ReferrersSource list_referrers(const std::string& digest, const std::string& artifact_type,
                                    const std::function<bool(const ReferrersPage&)>& on_page) override;
 
+    std::string get_extension_signatures(const std::string& digest) override {
+        return fetch_extension_signature_list(runner_, path_, name_, digest);
+    }
+
 private:
     // The API's pages; false when the registry answered as lacking the API.
     bool list_referrers_from_api(const std::string& digest, const std::string& artifact_type,
@@ -143,6 +148,7 @@ FetchedManifest RegistryRepositoryClient::fetch_manifest(const std::string& tag_
     FetchedManifest manifest;
     manifest.digest = compute_digest("sha256", response.body);  // hashed once, used for every check below
     verify_manifest_digest(tag_or_digest, response, manifest.digest, what);
+    manifest.supports_signature_extension = announces_signature_extension(response);
     manifest.bytes = std::move(response.body);
     manifest.media_type = simplify_content_type(header(response, "content-type"));
     const ManifestShape shape = inspect(manifest.bytes);

@@ -163,7 +163,7 @@ TEST_CASE("oci referrers: a layout written by cosign save keeps referrers only i
     layout.add_blob(referrer_manifest(sbom));
     layout.write_index();
     std::vector<std::string> debug_lines;
-    image::OciImageSource source(layout.path(), "", std::nullopt, "oci:saved",
+    image::OciImageSource source(image::open_layout_directory(layout.path(), "oci"), "", std::nullopt, "oci:saved",
                                  [&](const std::string& line) { debug_lines.push_back(line); });
     const auto signatures = source.signatures();
     REQUIRE(signatures.size() == 1);
@@ -193,7 +193,7 @@ TEST_CASE("oci referrers: a layout listing referrers in index.json", "[referrers
                    image_digest + "\",\"size\":" + std::to_string(image_manifest.size()) +
                    ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"v1\"}}," +
                    listed_referrer(referrer, std::string(bundle_type)) + "]}");
-    image::OciImageSource source(layout.path(), "v1", std::nullopt, "oci:listed:v1");
+    image::OciImageSource source(image::open_layout_directory(layout.path(), "oci"), "v1", std::nullopt, "oci:listed:v1");
     const auto signatures = source.signatures();
     REQUIRE(signatures.size() == 1);
     CHECK(bundle_at(signatures, 0).untrusted_bundle_json == bundle);
@@ -204,6 +204,6 @@ TEST_CASE("oci referrers: a layout listing referrers in index.json", "[referrers
         plain.add_blob(bundle);
         plain.add_blob(referrer);
         plain.write_index();
-        CHECK(image::OciImageSource(plain.path(), "v1", std::nullopt, "oci:plain:v1").signatures().empty());
+        CHECK(image::OciImageSource(image::open_layout_directory(plain.path(), "oci"), "v1", std::nullopt, "oci:plain:v1").signatures().empty());
     }
 }
