@@ -91,7 +91,7 @@ void require_usable_now(rnp_key_handle_t key, const std::string& role, const std
 std::string describe_status(rnp_result_t status, rnp_key_handle_t key) {
     std::string text;
     switch (status) {
-    case RNP_ERROR_KEY_NOT_FOUND: text = "status \"No public key\", key missing"; break;
+    case RNP_ERROR_KEY_NOT_FOUND: text = std::string("status \"No public key\"") + (key ? "" : ", key missing"); break;
     case RNP_ERROR_SIGNATURE_INVALID: text = "status \"Bad signature\""; break;
     case RNP_ERROR_SIGNATURE_EXPIRED: text = "status \"Signature expired\", signature expired"; break;
     default: text = "status \"" + rnp_message(status) + "\"";
