@@ -4,8 +4,11 @@
 // python3-cryptography + python3-nacl, and hostile key files).
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "fixtures.hpp"
 #include "imgtrust/errors.hpp"
@@ -65,6 +68,22 @@ std::string load_error(const std::string& relative, const std::string& password 
     return "(loaded)";
 }
 
+// The openssl CLI, an independent verifier: does `signature` verify over
+// `payload` under the public key file, with `hash` ("" for Ed25519)?
+bool openssl_verifies(const std::string& pub_fixture, const std::string& hash, const std::string& payload, const std::string& signature) {
+    char pattern[] = "/tmp/imgtrust-openssl-XXXXXX";
+    REQUIRE(::mkdtemp(pattern));
+    std::string dir = pattern;
+    std::ofstream(dir + "/payload", std::ios::binary) << payload;
+    std::ofstream(dir + "/signature", std::ios::binary) << signature;
+    std::string key = fixture_path(pub_fixture);
+    std::string command = hash.empty() ? "openssl pkeyutl -verify -pubin -inkey " + key + " -rawin -in " + dir + "/payload -sigfile " + dir + "/signature"
+                                       : "openssl dgst -" + hash + " -verify " + key + " -signature " + dir + "/signature " + dir + "/payload";
+    int status = std::system((command + " >/dev/null 2>&1").c_str());
+    std::filesystem::remove_all(dir);
+    return status == 0;
+}
+
 }  // namespace
 
 TEST_CASE("every plain key type loads without a password, and what it signs verifies under its public key") {
@@ -72,15 +91,16 @@ TEST_CASE("every plain key type loads without a password, and what it signs veri
         const char* key;
         const char* pub;
         const char* algorithm;
+        const char* sign_hash;  // the hash sign() uses, as the openssl CLI names it ("" = Ed25519, none)
     };
-    for (const Case& c : {Case{"keys/ecdsa-p256.key", "keys/ecdsa-p256.pub", "ECDSA P-256"},
-                          Case{"signing-keys/ecdsa-p256.sec1.key", "keys/ecdsa-p256.pub", "ECDSA P-256"},
-                          Case{"keys/ecdsa-p384.key", "keys/ecdsa-p384.pub", "ECDSA P-384"},
-                          Case{"keys/ecdsa-p521.key", "keys/ecdsa-p521.pub", "ECDSA P-521"},
-                          Case{"keys/ed25519.key", "keys/ed25519.pub", "Ed25519"},
-                          Case{"keys/rsa-2048.key", "keys/rsa-2048.pub", "RSA 2048"},
-                          Case{"signing-keys/rsa-2048.pkcs1.key", "keys/rsa-2048.pub", "RSA 2048"},
-                          Case{"keys/rsa-4096.key", "keys/rsa-4096.pub", "RSA 4096"}}) {
+    for (const Case& c : {Case{"keys/ecdsa-p256.key", "keys/ecdsa-p256.pub", "ECDSA P-256", "sha256"},
+                          Case{"signing-keys/ecdsa-p256.sec1.key", "keys/ecdsa-p256.pub", "ECDSA P-256", "sha256"},
+                          Case{"keys/ecdsa-p384.key", "keys/ecdsa-p384.pub", "ECDSA P-384", "sha384"},
+                          Case{"keys/ecdsa-p521.key", "keys/ecdsa-p521.pub", "ECDSA P-521", "sha512"},
+                          Case{"keys/ed25519.key", "keys/ed25519.pub", "Ed25519", ""},
+                          Case{"keys/rsa-2048.key", "keys/rsa-2048.pub", "RSA 2048", "sha256"},
+                          Case{"signing-keys/rsa-2048.pkcs1.key", "keys/rsa-2048.pub", "RSA 2048", "sha256"},
+                          Case{"keys/rsa-4096.key", "keys/rsa-4096.pub", "RSA 4096", "sha256"}}) {
         SECTION(c.key) {
             int calls = 0;
             SigningKey key = load_encrypted(c.key, "unused", calls);
@@ -95,6 +115,10 @@ TEST_CASE("every plain key type loads without a password, and what it signs veri
             CHECK_FALSE(sigstore::verify_message(expected, payload + " ", key.sign(payload)));
             // sign_sha256(): what c/image's sigstoreSigned (and PublicKey::verify) checks.
             CHECK(expected.verify(payload, key.sign_sha256(payload)));
+            // And the openssl CLI agrees on both.
+            CHECK(openssl_verifies(c.pub, c.sign_hash, payload, key.sign(payload)));
+            CHECK(openssl_verifies(c.pub, std::string(c.sign_hash).empty() ? "" : "sha256", payload, key.sign_sha256(payload)));
+            CHECK_FALSE(openssl_verifies(c.pub, c.sign_hash, payload + "x", key.sign(payload)));
             // The hint is cosign's: base64 of SHA-256 over the DER SubjectPublicKeyInfo.
             CHECK(key.key_id_hint() ==
                   util::base64_encode(util::raw_digest(util::DigestAlgorithm::sha256, expected.subject_public_key_info_der())));
