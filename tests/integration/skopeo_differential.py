@@ -57,29 +57,35 @@ def run_skopeo(skopeo, policy_path, image, scratch, options=()):
 
 
 def check_case(args, fixtures, scratch, case):
-    """Returns (problems, note) for one case."""
+    """Returns (problems, note) for one case: skopeo once, imgtrust with each
+    OpenPGP engine when the policy has signedBy (the oracle is the slow part)."""
     policy_path = common.write_policy(scratch, "case", case.policy)
     oracle, oracle_output = run_skopeo(args.skopeo, policy_path, case.image, scratch, case.options)
-    result = common.run_imgtrust(os.path.abspath(args.imgtrust), policy_path, case.image,
-                                 ["--output", "json"] + list(case.options), cwd=scratch)
     problems = []
     if oracle != case.expect:
         problems.append("oracle (skopeo) said %s, the case expects %s: %s" % (oracle, case.expect, oracle_output[-300:]))
     wanted, why = EXPECTED_DIFFERENCES.get(case.name, (oracle, None))
-    if result.verdict != wanted:
-        problems.append("imgtrust %s, skopeo %s%s: imgtrust: %s; skopeo: %s" % (
-            result.verdict, oracle, " (expected difference: imgtrust " + wanted + ")" if why else "",
-            result.text()[-300:], oracle_output[-200:]))
-    if result.verdict in ("accepted", "rejected") and case.image.startswith("dir:"):
-        image_dir = os.path.join(scratch, case.image[len("dir:"):])
-        problems += common.json_report_problems(result, case.digest or fixtures.manifest_digest(image_dir))
-    note = "imgtrust %s, skopeo %s%s" % (result.verdict, oracle, " [expected difference]" if why else "")
+    verdicts = []
+    for label, engine_options in common.engine_runs(case.policy, args.openpgp_engines):
+        result = common.run_imgtrust(os.path.abspath(args.imgtrust), policy_path, case.image,
+                                     ["--output", "json"] + list(case.options) + engine_options, cwd=scratch)
+        verdicts.append(result.verdict + label)
+        if result.verdict != wanted:
+            problems.append("imgtrust%s %s, skopeo %s%s: imgtrust: %s; skopeo: %s" % (
+                label, result.verdict, oracle, " (expected difference: imgtrust " + wanted + ")" if why else "",
+                result.text()[-300:], oracle_output[-200:]))
+        if result.verdict in ("accepted", "rejected") and case.image.startswith("dir:"):
+            image_dir = os.path.join(scratch, case.image[len("dir:"):])
+            problems += [p + label for p in common.json_report_problems(result, case.digest or fixtures.manifest_digest(image_dir))]
+    note = "imgtrust %s, skopeo %s%s" % (", ".join(verdicts), oracle, " [expected difference]" if why else "")
     return problems, note
 
 
 def main():
     args = common.parse_arguments(__doc__.splitlines()[0])
     fixtures = common.Fixtures(args.fixtures)
+    args.openpgp_engines = common.openpgp_engines(os.path.abspath(args.imgtrust))
+    print("OpenPGP engines for signedBy cases: " + ", ".join(args.openpgp_engines))
     scratch = common.make_workdir()
     try:
         all_cases = build_cases(fixtures, scratch)

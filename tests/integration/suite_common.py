@@ -160,6 +160,27 @@ def run_imgtrust(binary, policy_path, image, extra=(), cwd=None):
     return ImgtrustResult(completed.returncode, completed.stdout, completed.stderr)
 
 
+def openpgp_engines(binary):
+    """The OpenPGP engines the GPG suites run imgtrust with, each in turn:
+    IMGTRUST_OPENPGP_ENGINES (comma separated), else every engine this imgtrust
+    was built with (rnp is refused, exit 2, by a build with -Drnp=disabled)."""
+    names = os.environ.get("IMGTRUST_OPENPGP_ENGINES", "")
+    if names:
+        return [name for name in names.split(",") if name]
+    probe = subprocess.run([binary, "verify", "--openpgp-engine", "rnp", "--insecure-policy", "dir:/nonexistent-probe"],
+                           capture_output=True, text=True, timeout=60)
+    return ["gpgme"] if "built without RNP" in probe.stderr else ["gpgme", "rnp"]
+
+
+def engine_runs(policy, engines):
+    """[(label, options)] for one case: once per OpenPGP engine when the policy
+    has a signedBy requirement, else once with the default engine."""
+    text = policy if isinstance(policy, str) else json.dumps(policy)
+    if "signedBy" not in text:
+        return [("", [])]
+    return [(" [%s]" % engine, ["--openpgp-engine", engine]) for engine in engines]
+
+
 def json_report_problems(result, expected_digest):
     """Checks the --output json contract on an accepted or rejected verdict:
     one image, "allowed" agreeing with the exit code, and the digest of the

@@ -158,27 +158,34 @@ def tamper_signature(world, repository, digest):
 
 
 def check_case(arguments, world, case):
+    """skopeo once, imgtrust with each OpenPGP engine when the policy has signedBy."""
     registries_d = world.registries_d[case.registries_d]
     policy_path = common.write_policy(world.workdir, "case", case.policy)
     oracle, oracle_output = rc.run_skopeo_oracle(arguments.skopeo, policy_path, case.image, registries_d,
                                                  world.workdir, case.options)
-    result = rc.run_imgtrust(arguments.imgtrust, policy_path, case.image, registries_d, case.options)
     problems = []
     if oracle != case.expect:
         problems.append("oracle (skopeo) said %s, the case expects %s: %s" % (oracle, case.expect, oracle_output[-300:]))
     wanted, why = EXPECTED_DIFFERENCES.get(case.name, (oracle, None))
-    if result.verdict != wanted:
-        problems.append("imgtrust %s, skopeo %s: imgtrust: %s; skopeo: %s" % (
-            result.verdict, oracle, result.text()[-400:], oracle_output[-200:]))
-    if result.verdict in ("accepted", "rejected") and "--all" in case.options:
-        problems += rc.all_instances_problems(result, 2)
-    elif result.verdict in ("accepted", "rejected"):
-        problems += common.json_report_problems(result, None)
-    return problems, "imgtrust %s, skopeo %s%s" % (result.verdict, oracle, " [expected difference]" if why else "")
+    verdicts = []
+    for label, engine_options in common.engine_runs(case.policy, arguments.openpgp_engines):
+        result = rc.run_imgtrust(arguments.imgtrust, policy_path, case.image, registries_d,
+                                 list(case.options) + engine_options)
+        verdicts.append(result.verdict + label)
+        if result.verdict != wanted:
+            problems.append("imgtrust%s %s, skopeo %s: imgtrust: %s; skopeo: %s" % (
+                label, result.verdict, oracle, result.text()[-400:], oracle_output[-200:]))
+        if result.verdict in ("accepted", "rejected") and "--all" in case.options:
+            problems += [p + label for p in rc.all_instances_problems(result, 2)]
+        elif result.verdict in ("accepted", "rejected"):
+            problems += [p + label for p in common.json_report_problems(result, None)]
+    return problems, "imgtrust %s, skopeo %s%s" % (", ".join(verdicts), oracle, " [expected difference]" if why else "")
 
 
 def main():
     arguments = rc.parse_arguments(__doc__.splitlines()[0])
+    arguments.openpgp_engines = common.openpgp_engines(arguments.imgtrust)
+    print("OpenPGP engines for signedBy cases: " + ", ".join(arguments.openpgp_engines))
     workdir = harness.make_workdir()
     world = None
     try:
