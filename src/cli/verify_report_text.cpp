@@ -52,8 +52,14 @@ void print_verdict(std::ostream& out, const Verdict& verdict) {
     if (!verdict.list_digest.empty()) out << "  instance of manifest list: " << verdict.list_digest << "\n";
     if (!verdict.list_digest.empty() && verdict.multi_arch_rule != "platform")
         out << "  multi-arch rule: " << verdict.multi_arch_rule << "\n";
-    if (verdict.satisfied_by == "index")
+    if (verdict.satisfied_by == "index") {
         out << "  accepted by the index's signatures (" << verdict.list_digest << "); the instance's own evaluation follows\n";
+        for (const auto& req : verdict.index_requirements) {
+            out << "  index requirement " << req.index << " (" << req.type << "): " << state_name(req.state) << "\n";
+            for (const auto& sig : req.signatures)
+                if (sig.accepted) print_signature(out, sig);
+        }
+    }
     if (verdict.index_evaluated && !verdict.index_allowed)
         out << "  the index " << verdict.list_digest << " is not allowed either"
             << (verdict.index_requirements.empty() ? std::string() : ": " + index_reason(verdict)) << "\n";
