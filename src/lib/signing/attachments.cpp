@@ -247,12 +247,13 @@ std::string referrers_index_with(const std::optional<registry::FetchedManifest>&
 }  // namespace
 
 std::string attach_bundle(registry::RepositoryClient& reader, registry::RepositoryWriter& writer,
-                          const SubjectDescriptor& subject, const std::string& bundle) {
+                          const SubjectDescriptor& subject, const std::string& bundle,
+                          const std::optional<std::string>& empty_config_from) {
     const std::string created = utc_now_rfc3339();
     const std::string manifest = bundle_referrer_manifest(subject, bundle, created);
     const std::string digest = sha256_of(manifest);
     writer.push_blob(bundle, sha256_of(bundle));
-    writer.push_blob("{}", sha256_of("{}"));
+    writer.push_blob("{}", sha256_of("{}"), empty_config_from);
     const registry::PushedManifest pushed = writer.put_manifest(digest, manifest, oci_manifest_media_type);
     if (pushed.subject_processed) return digest;
     // "If the registry does not return the OCI-Subject header, the client MUST

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,8 +84,12 @@ std::string bundle_referrer_manifest(const SubjectDescriptor& subject, const std
 
 // Pushes the bundle referrer by digest and, when the registry lacks the
 // referrers API, adds it to the referrers tag index sha256-<hex> (existing
-// entries kept). Returns the referrer manifest's digest. Throws FetchError.
+// entries kept). The empty config blob is the same for every referrer:
+// `empty_config_from` names another repository of the same registry that holds
+// it (a cross-repository mount instead of an upload). Returns the referrer
+// manifest's digest. Throws FetchError.
 std::string attach_bundle(registry::RepositoryClient& reader, registry::RepositoryWriter& writer,
-                          const SubjectDescriptor& subject, const std::string& bundle);
+                          const SubjectDescriptor& subject, const std::string& bundle,
+                          const std::optional<std::string>& empty_config_from = std::nullopt);
 
 }  // namespace imgtrust::signing

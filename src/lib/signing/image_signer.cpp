@@ -46,7 +46,9 @@ public:
             break;
         case SignatureFormat::bundle:
             attach_bundle(*reader_, *writer_, SubjectDescriptor{manifest.media_type, manifest.digest, manifest.bytes.size()},
-                          make_image_bundle(*settings_.key, ref_.name(), *digest));
+                          make_image_bundle(*settings_.key, ref_.name(), *digest),
+                          settings_.empty_config_locations->repository_holding(ref_.domain));
+            settings_.empty_config_locations->remember(ref_.domain, ref_.path);
             break;
         case SignatureFormat::gpg: {
             const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -72,6 +74,18 @@ private:
 };
 
 }  // namespace
+
+std::optional<std::string> SharedBlobLocations::repository_holding(const std::string& registry_host) const {
+    std::lock_guard lock(mutex_);
+    const auto found = by_host_.find(registry_host);
+    if (found == by_host_.end()) return std::nullopt;
+    return found->second;
+}
+
+void SharedBlobLocations::remember(const std::string& registry_host, const std::string& repository_path) {
+    std::lock_guard lock(mutex_);
+    by_host_.emplace(registry_host, repository_path);
+}
 
 std::vector<SignedManifest> sign_docker_image(const SystemContext& context, const DockerReference& ref,
                                               const SignerSettings& settings) {

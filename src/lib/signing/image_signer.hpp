@@ -11,6 +11,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,12 +27,26 @@ namespace imgtrust::signing {
 
 enum class SignatureFormat { sigstore, bundle, gpg };
 
+// Which repository of each registry already holds the empty config blob that
+// every bundle referrer uses, so that later images mount it from there
+// instead of uploading it again. Shared by the jobs of one run; thread-safe.
+class SharedBlobLocations {
+public:
+    std::optional<std::string> repository_holding(const std::string& registry_host) const;
+    void remember(const std::string& registry_host, const std::string& repository_path);
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::string, std::string> by_host_;
+};
+
 struct SignerSettings {
     SignatureFormat format = SignatureFormat::sigstore;
     const SigningKey* key = nullptr;             // sigstore and bundle
     std::string gpg_fingerprint;                 // gpg
     std::optional<std::string> gnupg_home;       // gpg: GNUPGHOME override
     // Which instances of a manifest list to sign (the list itself is always signed).
+    std::shared_ptr<SharedBlobLocations> empty_config_locations = std::make_shared<SharedBlobLocations>();
     std::function<bool(const ManifestInstance&)> select_instance = [](const ManifestInstance&) { return true; };
 };
 

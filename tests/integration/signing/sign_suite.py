@@ -243,6 +243,27 @@ def bundle_round_trip(suite):
     suite.check("bundle: another key rejects", other.exit_code == 1, other.stderr)
 
 
+def bundle_batch_mount(suite):
+    """A list signed --bundle: the empty config blob is uploaded for the first
+    image and mounted (POST ?mount=&from=, 201) into the second repository."""
+    listing = os.path.join(suite.workdir, "bundle-list.txt")
+    with open(listing, "w") as out:
+        out.write("%s\n%s\n" % (suite.ref("bundled/one"), suite.ref("bundled/two")))
+    before = suite.registry.request_count()
+    signed = suite.sign("-f", listing, "--bundle", "--sigstore-key", publish.fixture_key("ecdsa-p256.key"), "-j", "1",
+                        "-o", os.path.join(suite.workdir, "bundle-failed.txt"))
+    import time
+    time.sleep(0.3)
+    lines = suite.registry.request_lines()[before:]
+    mounts = [line for line in lines if line.startswith("POST /v2/bundled/two/blobs/uploads/?mount=") and line.endswith(" 201")]
+    suite.check("bundle batch: exit 0, the empty config mounted from bundled/one", signed.returncode == 0 and len(mounts) == 1
+                and "from=bundled%2Fone" in mounts[0], signed.stderr + "\n".join(lines))
+    for repository in ("bundled/one", "bundled/two"):
+        accepted = suite.verify(suite.policy(sigstore_requirement("ecdsa-p256.pub", {"type": "matchDigestOnly"}),
+                                             "bundle-batch"), suite.ref(repository))
+        suite.check("bundle batch: %s verifies" % repository, accepted.exit_code == 0, accepted.stderr)
+
+
 def bundle_cross_check(suite, referrer_digest, manifest_digest):
     """The referrer as cosign v3 lays it out; its bundle's statement names the
     manifest digest, and @sigstore/verify 3.1.1 verifies it with the public key."""
@@ -311,28 +332,35 @@ def password_and_refusal(suite):
     suite.check("password: the right password signs, verify accepts", right.returncode == 0 and result.exit_code == 0,
                 right.stderr + result.stderr)
 
+    for status in (403, 500):
+        refused_writes(suite, status)
+    digest = suite.digest_of("refused")
+    suite.check("refused: no .sig tag left", suite.sig_manifest("refused", digest) is None)
+
+
+def refused_writes(suite, status):
     port = harness.free_port()
-    log = os.path.join(suite.workdir, "shim.log")
-    shim = harness.ChildServer("refusing-shim", [harness.PYTHON, os.path.join(HERE, "refusing_shim.py"), "--port", str(port),
-                                                 "--upstream", suite.registry.url, "--status", "403", "--log", log],
+    log = os.path.join(suite.workdir, "shim-%d.log" % status)
+    shim = harness.ChildServer("refusing-shim-%d" % status,
+                               [harness.PYTHON, os.path.join(HERE, "refusing_shim.py"), "--port", str(port),
+                                "--upstream", suite.registry.url, "--status", str(status), "--log", log],
                                port, suite.workdir).wait_listening()
     try:
         front = "127.0.0.1:%d/refused:v1" % port
         single = suite.sign("--key", publish.fixture_key("ecdsa-p256.key"), "docker://" + front)
-        suite.check("refused: single image exit 3", single.returncode == 3 and single.stderr.strip(), single.stderr)
+        suite.check("refused %d: single image exit 3" % status, single.returncode == 3 and str(status) in single.stderr,
+                    single.stderr)
         listing = os.path.join(suite.workdir, "refused-list.txt")
         with open(listing, "w") as out:
             out.write(front + "\n")
-        failed = os.path.join(suite.workdir, "refused-failed.txt")
+        failed = os.path.join(suite.workdir, "refused-failed-%d.txt" % status)
         batch = suite.sign("-f", listing, "--key", publish.fixture_key("ecdsa-p256.key"), "-o", failed)
         with open(failed) as failed_list:
             names = failed_list.read()
-        suite.check("refused: batch exit 1, the failed list names the image", batch.returncode == 1 and front in names,
-                    batch.stderr + names)
+        suite.check("refused %d: batch exit 1, the failed list names the image" % status,
+                    batch.returncode == 1 and front in names, batch.stderr + names)
     finally:
         shim.stop()
-    digest = suite.digest_of("refused")
-    suite.check("refused: no .sig tag left", suite.sig_manifest("refused", digest) is None)
 
 
 def main():
@@ -341,11 +369,12 @@ def main():
     suite = Suite(arguments, workdir)
     try:
         unsigned = "dir:" + publish.fixture_image("unsigned")
-        for repository in ("app", "batch/app", "bundled", "gpg-app", "secret", "refused"):
+        for repository in ("app", "batch/app", "bundled", "bundled/one", "bundled/two", "gpg-app", "secret", "refused"):
             publish.skopeo_copy(unsigned, "docker://" + suite.ref(repository))
         publish.skopeo_copy("dir:" + publish.fixture_image("multiarch-unsigned"), "docker://" + suite.ref("batch/multi"),
                             copy_all=True)
-        for case in (legacy_round_trip, batch_round_trip, bundle_round_trip, gpg_round_trip, password_and_refusal):
+        for case in (legacy_round_trip, batch_round_trip, bundle_round_trip, bundle_batch_mount, gpg_round_trip,
+                     password_and_refusal):
             if arguments.filter and arguments.filter not in case.__name__:
                 continue
             try:
