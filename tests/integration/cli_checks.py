@@ -111,6 +111,8 @@ def policy_resolution_checks(checks, fx, workdir):
     config = os.path.join(home, ".config", "containers")
     os.makedirs(config)
     env = dict(os.environ, HOME=home)
+    env.pop("XDG_CONFIG_HOME", None)  # the user directory must be $HOME/.config here
+    env.pop("CONTAINERS_POLICY_JSON", None)
     unsigned = "dir:" + fx.image("unsigned")
     for name, requirement, want in (("user-policy-reject", REJECT, 1), ("user-policy-accept", ACCEPT, 0)):
         with open(os.path.join(config, "policy.json"), "w") as f:

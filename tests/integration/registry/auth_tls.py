@@ -63,6 +63,7 @@ class Setup:
         environment = dict(os.environ)
         environment.update({"HOME": self.home, "XDG_RUNTIME_DIR": self.home})
         environment.pop("REGISTRY_AUTH_FILE", None)
+        environment.pop("XDG_CONFIG_HOME", None)  # user certs.d is $HOME/.config here
         environment.update(extra)
         return environment
 
