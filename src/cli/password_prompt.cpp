@@ -29,9 +29,10 @@ public:
     Terminal& operator=(const Terminal&) = delete;
     bool available() const { return fd_ >= 0 && ::isatty(fd_); }
 
-    // Prints `prompt`, reads one line with echo off, restores the terminal.
+    // Turns echo off, prints `prompt`, reads one line, restores the terminal.
+    // Echo goes off before the prompt shows: TCSAFLUSH discards what was typed
+    // before, so an answer typed after the prompt is never lost.
     std::string read_secret(const std::string& prompt) {
-        write_text(prompt);
         termios saved{};
         bool restore = ::tcgetattr(fd_, &saved) == 0;
         if (restore) {
@@ -40,13 +41,19 @@ public:
             quiet.c_lflag |= ECHONL;
             ::tcsetattr(fd_, TCSAFLUSH, &quiet);
         }
+        write_text(prompt);
         std::string line;
         char c = 0;
         ssize_t got = 0;
-        while ((got = ::read(fd_, &c, 1)) == 1 && c != '\n' && line.size() <= max_password_bytes) line += c;
-        if (restore) ::tcsetattr(fd_, TCSAFLUSH, &saved);
+        bool ended = false;
+        while (!ended && line.size() <= max_password_bytes && (got = ::read(fd_, &c, 1)) == 1) {
+            if (c == '\n') ended = true;
+            else line += c;
+        }
+        if (restore) ::tcsetattr(fd_, TCSADRAIN, &saved);
         if (!restore) write_text("\n");
         if (got < 0) throw ConfigError("could not read the password from the terminal");
+        if (!ended && line.size() <= max_password_bytes) throw ConfigError("no password entered (end of input on the terminal)");
         if (line.size() > max_password_bytes) throw ConfigError("the password is longer than 4096 bytes");
         if (!line.empty() && line.back() == '\r') line.pop_back();
         return line;

@@ -6,6 +6,9 @@ and a signature made with it by python3-cryptography verifies under P.pub with
 the openssl CLI. Also: file modes, the refusal to overwrite, --force, and the
 password sources (COSIGN_PASSWORD, none and no terminal: exit 2). A few seconds."""
 import os
+import pty
+import select
+import signal
 import stat
 import subprocess
 import sys
@@ -36,6 +39,35 @@ def generate(imgtrust, prefix, password, *extra):
     # A new session has no controlling terminal, as in CI: the prompt cannot be used.
     return subprocess.run([imgtrust, "generate-key", "--output-key-prefix", prefix, *extra], env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, start_new_session=True)
+
+
+def generate_on_terminal(imgtrust, prefix, answers):
+    """Runs generate-key on a pseudo-terminal (its controlling terminal) with no
+    COSIGN_PASSWORD, answering each password prompt; returns (exit code, all
+    the terminal showed)."""
+    env = dict(os.environ)
+    env.pop("COSIGN_PASSWORD", None)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(imgtrust, [imgtrust, "generate-key", "--output-key-prefix", prefix], env)
+    shown, pending = b"", list(answers)
+    while True:
+        if not select.select([fd], [], [], 30)[0]:  # a prompt that never comes: stop the child we started
+            os.kill(pid, signal.SIGKILL)
+            shown += b"\n(no output for 30 s: killed)"
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+        if pending and shown.count(b"password for private key") > len(answers) - len(pending):
+            os.write(fd, pending.pop(0).encode() + b"\n")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
 
 
 def main():
@@ -80,6 +112,14 @@ def main():
         silent = generate(args.imgtrust, os.path.join(work, "nopass"), None)
         check("no password source is exit 2", silent.returncode == 2 and "COSIGN_PASSWORD" in silent.stderr, silent.stderr)
         check("nothing written without a password", not os.path.exists(os.path.join(work, "nopass.key")))
+        code, shown = generate_on_terminal(args.imgtrust, os.path.join(work, "tty"), ["typed secret", "typed secret"])
+        check("terminal prompt twice, exit 0", code == 0 and shown.count("Enter password") == 2, shown)
+        check("the password is never echoed", "typed secret" not in shown, shown)
+        check("the prompted password encrypts the key",
+              decrypt_key_pem(open(os.path.join(work, "tty.key")).read(), b"typed secret")[0] == "ENCRYPTED SIGSTORE PRIVATE KEY")
+        code, shown = generate_on_terminal(args.imgtrust, os.path.join(work, "differ"), ["one", "two"])
+        check("different passwords: exit 2", code == 2 and "do not match" in shown, shown)
+        check("nothing written when they differ", not os.path.exists(os.path.join(work, "differ.key")))
         default = subprocess.run([args.imgtrust, "generate-key"], cwd=work, env=dict(os.environ, COSIGN_PASSWORD="x"),
                                  capture_output=True, text=True, start_new_session=True)
         check("default prefix cosign", default.returncode == 0 and os.path.exists(os.path.join(work, "cosign.pub")), default.stderr)
