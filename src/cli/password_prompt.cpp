@@ -5,10 +5,13 @@
 #include "cli/password_prompt.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <iterator>
+#include <optional>
 #include <openssl/crypto.h>
 
 #include "imgtrust/errors.hpp"
@@ -17,6 +20,40 @@ namespace imgtrust::cli {
 namespace {
 
 constexpr std::size_t max_password_bytes = 4096;
+
+// While echo is off, a SIGINT/SIGTERM/SIGHUP/SIGQUIT restores the terminal
+// before the signal takes its default course: Ctrl-C at the prompt must not
+// leave the user's shell without echo. (Only async-signal-safe calls.)
+int echo_off_fd = -1;
+termios echo_on_settings{};
+constexpr int restoring_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+extern "C" void restore_terminal_and_reraise(int signal_number) {
+    if (echo_off_fd >= 0) ::tcsetattr(echo_off_fd, TCSANOW, &echo_on_settings);
+    ::signal(signal_number, SIG_DFL);
+    ::raise(signal_number);
+}
+
+class EchoOffSignalGuard {
+public:
+    EchoOffSignalGuard(int fd, const termios& settings) {
+        echo_off_fd = fd;
+        echo_on_settings = settings;
+        struct sigaction action {};
+        action.sa_handler = restore_terminal_and_reraise;
+        sigemptyset(&action.sa_mask);
+        for (std::size_t i = 0; i < std::size(restoring_signals); ++i) ::sigaction(restoring_signals[i], &action, &previous_[i]);
+    }
+    ~EchoOffSignalGuard() {
+        for (std::size_t i = 0; i < std::size(restoring_signals); ++i) ::sigaction(restoring_signals[i], &previous_[i], nullptr);
+        echo_off_fd = -1;
+    }
+    EchoOffSignalGuard(const EchoOffSignalGuard&) = delete;
+    EchoOffSignalGuard& operator=(const EchoOffSignalGuard&) = delete;
+
+private:
+    struct sigaction previous_[std::size(restoring_signals)] {};
+};
 
 // The controlling terminal, opened for the prompt and the answer.
 class Terminal {
@@ -35,7 +72,9 @@ public:
     std::string read_secret(const std::string& prompt) {
         termios saved{};
         bool restore = ::tcgetattr(fd_, &saved) == 0;
+        std::optional<EchoOffSignalGuard> guard;
         if (restore) {
+            guard.emplace(fd_, saved);
             termios quiet = saved;
             quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
             quiet.c_lflag |= ECHONL;

@@ -11,6 +11,7 @@ import select
 import signal
 import stat
 import subprocess
+import termios
 import sys
 import tempfile
 
@@ -70,6 +71,25 @@ def generate_on_terminal(imgtrust, prefix, answers):
     return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
 
 
+def interrupt_at_prompt(imgtrust, prefix):
+    """Ctrl-C at the password prompt: (echo off while prompting, echo back on
+    after the child died, how it ended)."""
+    env = dict(os.environ)
+    env.pop("COSIGN_PASSWORD", None)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(imgtrust, [imgtrust, "generate-key", "--output-key-prefix", prefix], env)
+    shown = b""
+    while b"Enter password" not in shown and select.select([fd], [], [], 30)[0]:
+        shown += os.read(fd, 4096)
+    echo_while_prompting = bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+    os.write(fd, b"\x03")  # the terminal's INTR character: SIGINT to the child
+    _, status = os.waitpid(pid, 0)
+    echo_after = bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+    os.close(fd)
+    return echo_while_prompting, echo_after, os.waitstatus_to_exitcode(status)
+
+
 def main():
     args = parse_arguments(__doc__)
     args.imgtrust = os.path.abspath(args.imgtrust)
@@ -120,6 +140,9 @@ def main():
         code, shown = generate_on_terminal(args.imgtrust, os.path.join(work, "differ"), ["one", "two"])
         check("different passwords: exit 2", code == 2 and "do not match" in shown, shown)
         check("nothing written when they differ", not os.path.exists(os.path.join(work, "differ.key")))
+        echo_while, echo_after, code = interrupt_at_prompt(args.imgtrust, os.path.join(work, "interrupted"))
+        check("echo is off at the prompt", not echo_while)
+        check("Ctrl-C at the prompt restores echo and ends by SIGINT", echo_after and code == -signal.SIGINT, (echo_after, code))
         default = subprocess.run([args.imgtrust, "generate-key"], cwd=work, env=dict(os.environ, COSIGN_PASSWORD="x"),
                                  capture_output=True, text=True, start_new_session=True)
         check("default prefix cosign", default.returncode == 0 and os.path.exists(os.path.join(work, "cosign.pub")), default.stderr)
