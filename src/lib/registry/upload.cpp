@@ -87,6 +87,8 @@ public:
                    const std::optional<std::string>& mount_from) override {
         const std::string what = "pushing blob " + digest + " to " + ref_.name();
         validate_or_throw(digest, what);
+        if (bytes.size() > max_pushed_blob_bytes)
+            throw FetchError(what + ": more than " + std::to_string(max_pushed_blob_bytes) + " bytes");
         if (compute_digest("sha256", bytes) != digest) throw FetchError(what + ": the content has another digest");
         if (has_blob(digest)) return;
         std::string start_path = "/v2/" + ref_.path + "/blobs/uploads/";
