@@ -363,6 +363,25 @@ def refused_writes(suite, status):
         shim.stop()
 
 
+def usage_errors(suite):
+    """Usage and configuration problems are exit 2 with the reason on stderr, before any request."""
+    key = publish.fixture_key("ecdsa-p256.key")
+    before = suite.registry.request_count()
+    cases = {"oci: layout": ["--key", key, "oci:" + publish.fixture_image("oci-unsigned")],
+             "no key and no --sign-by": ["docker://" + suite.ref("app")],
+             "--key and --sign-by": ["--key", key, "--sign-by", "x", "docker://" + suite.ref("app")],
+             "an image and -f": ["--key", key, "-f", "list", "docker://" + suite.ref("app")],
+             "--bundle with --sign-by": ["--bundle", "--sign-by", "x", "docker://" + suite.ref("app")],
+             "a public key as the key": ["--key", publish.fixture_key("ecdsa-p256.pub"), "docker://" + suite.ref("app")],
+             "a missing key file": ["--key", os.path.join(suite.workdir, "absent.key"), "docker://" + suite.ref("app")]}
+    for name, arguments in cases.items():
+        result = suite.sign(*arguments)
+        suite.check("usage: %s exit 2" % name, result.returncode == 2 and result.stderr.strip(), result.stderr)
+    import time
+    time.sleep(0.3)
+    suite.check("usage: no request sent", suite.registry.request_count() == before)
+
+
 def main():
     arguments = registry_common.parse_arguments(__doc__.split("\n")[0])
     workdir = harness.make_workdir("imgtrust-sign-")
@@ -374,7 +393,7 @@ def main():
         publish.skopeo_copy("dir:" + publish.fixture_image("multiarch-unsigned"), "docker://" + suite.ref("batch/multi"),
                             copy_all=True)
         for case in (legacy_round_trip, batch_round_trip, bundle_round_trip, bundle_batch_mount, gpg_round_trip,
-                     password_and_refusal):
+                     password_and_refusal, usage_errors):
             if arguments.filter and arguments.filter not in case.__name__:
                 continue
             try:
