@@ -3,9 +3,12 @@ tests/fixtures (plus the hand-made ones in tests/fuzz/seeds/<name>/), and the
 deep-nesting inputs of issue 13, generated at replay time because they are
 megabytes long and libFuzzer cannot build them within -max_len."""
 import base64
+import gzip
 import hashlib
+import io
 import json
 import pathlib
+import tarfile
 
 SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = SOURCE_ROOT / 'tests' / 'fixtures'
@@ -109,6 +112,53 @@ def _tlog_part_seeds():
             continue
 
 
+def _layout_tar(layout, prefix=''):
+    """The OCI layout directory `layout` as an uncompressed tar (as skopeo writes oci-archive:), built in memory."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode='w', format=tarfile.PAX_FORMAT) as tar:
+        for path in sorted(layout.rglob('*')):
+            info = tar.gettarinfo(str(path), prefix + path.relative_to(layout).as_posix())
+            info.uid = info.gid = 0
+            info.uname = info.gname = ''
+            info.mtime = 0
+            with (path.open('rb') if path.is_file() else io.BytesIO()) as content:
+                tar.addfile(info, content if path.is_file() else None)
+    return out.getvalue()
+
+
+def _oci_archive_seeds():
+    """The oci-archive fixtures, and the signed oci: layouts of the fixtures as tars (plain and gzip)."""
+    yield from (p.read_bytes() for p in _files('archives/*.tar'))
+    for marker in _files('images/oci-*/oci-layout', 'keyless/images/oci-*/oci-layout'):
+        archive = _layout_tar(marker.parent, './' if 'save' in marker.parent.name else '')
+        yield archive
+        if 'other-then-valid' in marker.parent.name:
+            yield gzip.compress(archive, mtime=0)
+    yield _hostile_tar()
+
+
+def _hostile_tar():
+    """Entries the reader must refuse or skip: a symlinked index.json, a hard link, a name given twice."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode='w', format=tarfile.GNU_FORMAT) as tar:
+        for name, kind, target, content in (('oci-layout', tarfile.REGTYPE, '', b'{"imageLayoutVersion": "1.0.0"}'),
+                                             ('index.json', tarfile.SYMTYPE, '/etc/passwd', b''),
+                                             ('blobs/sha256/a', tarfile.LNKTYPE, 'oci-layout', b''),
+                                             ('index.json', tarfile.REGTYPE, '', b'{"schemaVersion": 2, "manifests": []}')):
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname, info.size = kind, target, len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return out.getvalue()
+
+
+def _extension_signature_seeds():
+    """OpenShift signature-API lists holding the simple signing blobs of the GPG fixtures."""
+    for path in _files('images/gpg-*/signature-*'):
+        content = base64.b64encode(path.read_bytes()).decode()
+        entry = {'schemaVersion': 2, 'name': 'sha256:' + '0' * 64 + '@fuzz', 'type': 'atomic', 'content': content}
+        yield json.dumps({'signatures': [entry]}).encode()
+
+
 def _fixture_seeds(name):
     if name == 'fuzz_policy':
         yield from _policy_seeds()
@@ -133,6 +183,10 @@ def _fixture_seeds(name):
         yield (SOURCE_ROOT / 'data' / 'sigstore' / 'public-good-trusted-root.json').read_bytes()
     elif name == 'fuzz_registries_d':
         yield from (p.read_bytes() for p in _files('policy/**/*.yaml.in', root=SOURCE_ROOT))
+    elif name == 'fuzz_oci_archive':
+        yield from _oci_archive_seeds()
+    elif name == 'fuzz_extension_signatures':
+        yield from _extension_signature_seeds()
     elif name == 'fuzz_untrusted_json':
         for source in (_policy_seeds(), _manifest_seeds(), _payload_seeds(), _rekor_seeds()):
             yield from source
