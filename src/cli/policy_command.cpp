@@ -1,9 +1,11 @@
-// imgtrust policy lint FILE: every problem in a policy file, with its location.
+// imgtrust policy lint FILE: every problem in a policy file, with its location;
+// imgtrust policy show (policy_show_command.cpp).
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/policy_show.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/policy.hpp"
 #include "util/bytes.hpp"
@@ -39,9 +41,10 @@ CommandAction register_policy_command(CLI::App& app) {
     policy->require_subcommand(1);
     CLI::App* lint = policy->add_subcommand("lint", "Report every problem in a policy file, and warn about insecure or shadowed scopes");
     lint->add_option("file", *path, "Policy file")->required();
-    return [lint, path]() -> int {
-        if (!lint->parsed()) return exit_usage_or_config;
-        return run_lint(*path);
+    std::function<int()> show = register_policy_show(*policy);
+    return [lint, path, show]() -> int {
+        if (lint->parsed()) return run_lint(*path);
+        return show();
     };
 }
 
