@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <utility>
 
 #include "image/layout_files.hpp"
 #include "imgtrust/errors.hpp"
@@ -111,11 +112,28 @@ private:
     ArchiveHandle open() const {
         ArchiveHandle handle(archive_read_new());
         if (!handle) throw FetchError(image_name_ + ": cannot allocate an archive reader");
-        archive_read_support_filter_all(handle.get());
+        enable_decompression(handle.get());
         archive_read_support_format_tar(handle.get());
         if (archive_read_open_filename(handle.get(), path_.c_str(), read_block_bytes) != ARCHIVE_OK)
             throw FetchError(image_name_ + ": reading " + path_ + ": " + error_text(handle.get()));
         return handle;
+    }
+
+    // c/image untars an oci-archive through containers/storage's DecompressStream,
+    // which knows gzip, bzip2, xz and zstd. libarchive's other filters (lrzip,
+    // lzop, grzip, and any whose library it lacks) run an external program found
+    // in PATH: an untrusted file must never start one. ARCHIVE_WARN is libarchive
+    // saying it registered such a program for one of the four.
+    void enable_decompression(struct archive* handle) const {
+        using Support = int (*)(struct archive*);
+        const std::pair<Support, const char*> filters[] = {{archive_read_support_filter_gzip, "gzip"},
+                                                           {archive_read_support_filter_bzip2, "bzip2"},
+                                                           {archive_read_support_filter_xz, "xz"},
+                                                           {archive_read_support_filter_zstd, "zstd"}};
+        for (const auto& [support, name] : filters)
+            if (support(handle) != ARCHIVE_OK)
+                throw FetchError(image_name_ + ": this libarchive has no built-in " + name +
+                                 " decompressor (it would run an external program); refusing to read " + path_);
     }
 
     static std::string error_text(struct archive* handle) {
