@@ -289,7 +289,7 @@ ParsedReport parse_report(std::string_view untrusted_text, const std::string& na
     }
     YAML::Node root;
     try {
-        root = util::load_untrusted_yaml(untrusted_text, {max_report_bytes, util::max_yaml_depth});
+        root = util::load_untrusted_yaml(untrusted_text, {max_yaml_report_bytes, util::max_yaml_depth});
     } catch (const YAML::Exception& error) {
         throw ConfigError(name + ": not a validate report: invalid YAML: " + error.what());
     } catch (const util::YamlLimitError& error) {

@@ -17,9 +17,13 @@
 
 namespace imgtrust::validate {
 
-// A shard report of 10^6 images is about 1.5 GB in JSON; more than this per
-// report means more shards (docs/resource-bounds.md).
+// A shard report of 10^6 images is about 1.1 GB in JSON; more than this per
+// report means more shards (docs/resource-bounds.md). yaml-cpp's node tree
+// takes about 30 times the size of the text (3.4 GB for a 108 MB report of
+// 10^5 images, measured), so YAML reports get a lower bound: write large shard
+// reports in JSON.
 inline constexpr std::size_t max_report_bytes = std::size_t{1} << 30;
+inline constexpr std::size_t max_yaml_report_bytes = std::size_t{128} << 20;
 
 struct ParsedReport {
     ReportHeader header;               // header.shard is set for a shard report
