@@ -27,7 +27,11 @@ public:
           pool_(registry::RegistryPool::for_context(context)),
           reader_(pool_->repository(ref)),
           writer_(settings.format == SignatureFormat::gpg ? nullptr : pool_->writer(ref)) {
-        if (settings.format == SignatureFormat::gpg) registries_d_ = config::load_registries_d(context.registries_d);
+        if (settings.format == SignatureFormat::gpg) {
+            // Where the signatures go is settled before anything is read or signed.
+            lookaside_ = lookaside_for_writing(config::load_registries_d(context.registries_d), ref);
+            require_writable_lookaside(lookaside_);
+        }
     }
 
     registry::FetchedManifest manifest(const std::string& tag_or_digest) { return reader_->get_manifest(tag_or_digest); }
@@ -55,8 +59,7 @@ public:
             const std::string payload =
                 make_atomic_payload(identity, *digest, std::chrono::duration_cast<std::chrono::seconds>(now).count());
             const std::string signature = gpg_sign_payload(settings_.gpg_fingerprint, payload, settings_.gnupg_home);
-            signed_manifest.written_to =
-                write_lookaside_signature(lookaside_for_writing(registries_d_, ref_), ref_.path, *digest, signature);
+            signed_manifest.written_to = write_lookaside_signature(lookaside_, ref_.path, *digest, signature);
             break;
         }
         }
@@ -70,7 +73,7 @@ private:
     std::shared_ptr<registry::RegistryPool> pool_;
     std::unique_ptr<registry::RepositoryClient> reader_;
     std::unique_ptr<registry::RepositoryWriter> writer_;
-    config::RegistriesDirectory registries_d_;
+    std::string lookaside_;  // gpg: the base URL signatures are written to
 };
 
 }  // namespace

@@ -61,12 +61,16 @@ std::string lookaside_for_writing(const config::RegistriesDirectory& config, con
     return *config::signature_storage_for(config::RegistriesDirectory{}, ref).lookaside;
 }
 
-std::string write_lookaside_signature(const std::string& base_url, const std::string& repository_path,
-                                      const util::Digest& manifest_digest, const std::string& signature) {
+void require_writable_lookaside(const std::string& base_url) {
     if (base_url.rfind("file://", 0) != 0) {
         throw ConfigError("writing signatures to lookaside " + registry::redacted_url(base_url) +
                           " is not supported: only file:// lookasides are written (as c/image)");
     }
+}
+
+std::string write_lookaside_signature(const std::string& base_url, const std::string& repository_path,
+                                      const util::Digest& manifest_digest, const std::string& signature) {
+    require_writable_lookaside(base_url);
     for (std::size_t index = 1; index <= registry::max_lookaside_signatures; ++index) {
         const std::string path =
             file_url_path(registry::lookaside_signature_url(base_url, repository_path, manifest_digest.string(), index));

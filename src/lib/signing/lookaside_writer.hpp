@@ -19,6 +19,9 @@ namespace imgtrust::signing {
 // The base URL c/image writes signatures of `ref` to.
 std::string lookaside_for_writing(const config::RegistriesDirectory& config, const DockerReference& ref);
 
+// Throws ConfigError unless base_url is a file:// URL (the only kind written).
+void require_writable_lookaside(const std::string& base_url);
+
 // Writes `signature` as the next signature-N of manifest_digest; returns the
 // file's path. Throws ConfigError for a non-file:// lookaside, FetchError for
 // a write failure or 128 signatures already there.

@@ -374,12 +374,20 @@ def usage_errors(suite):
              "--bundle with --sign-by": ["--bundle", "--sign-by", "x", "docker://" + suite.ref("app")],
              "a public key as the key": ["--key", publish.fixture_key("ecdsa-p256.pub"), "docker://" + suite.ref("app")],
              "a missing key file": ["--key", os.path.join(suite.workdir, "absent.key"), "docker://" + suite.ref("app")]}
+    http_lookaside = publish.write_registries_d(os.path.join(suite.workdir, "registries-http.d"), {},
+                                                default_docker={"lookaside": "http://127.0.0.1:1/sigs",
+                                                                "lookaside-staging": "https://127.0.0.1:1/staging"})
+    cases["--sign-by with an http(s) write lookaside"] = ["--registries.d", http_lookaside, "--sign-by", "x",
+                                                         "docker://" + suite.ref("app")]
     for name, arguments in cases.items():
         result = suite.sign(*arguments)
         suite.check("usage: %s exit 2" % name, result.returncode == 2 and result.stderr.strip(), result.stderr)
     import time
     time.sleep(0.3)
     suite.check("usage: no request sent", suite.registry.request_count() == before)
+    missing = suite.sign("--key", key, "docker://" + suite.ref("app", "no-such-tag"))
+    suite.check("missing image: exit 3 with the reason", missing.returncode == 3 and "no-such-tag" in missing.stderr,
+                missing.stderr)
 
 
 def main():
