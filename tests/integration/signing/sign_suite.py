@@ -15,8 +15,12 @@ referrers API) for the whole suite:
 - a cosign-format encrypted key written here (python3-cryptography scrypt,
   python3-nacl secretbox): right password signs, wrong password exits 2 with
   nothing sent to the registry;
-- a registry front refusing writes (refusing_shim.py): single image exit 3,
-  batch exit 1 with the image in the failed list, and no .sig tag created.
+- a registry front refusing writes (refusing_shim.py, 403 and 500): single
+  image exit 3, batch exit 1 with the image in the failed list, and no .sig tag;
+- usage errors exit 2 before any request; a missing image exit 3;
+- Bearer token auth (a second, token-mode registry for that case alone): the
+  push scope is asked for with the auth file's credentials.
+About 20 s.
 """
 import base64
 import hashlib
@@ -390,6 +394,36 @@ def usage_errors(suite):
                 missing.stderr)
 
 
+def token_auth_push(suite):
+    """A registry with Bearer token auth (token_server.py, a second registry for
+    this one case): the push scope repository:<path>:pull,push is asked for with
+    the auth file's credentials, and what was signed verifies."""
+    registry = harness.Registry(suite.workdir, "token")
+    try:
+        image = "%s/locked/app:v1" % registry.host
+        publish.skopeo_copy("dir:" + publish.fixture_image("unsigned"), "docker://" + image, registry=registry)
+        auth_file = os.path.join(suite.workdir, "token-auth.json")
+        with open(auth_file, "w") as out:
+            json.dump({"auths": {registry.host: {"auth": base64.b64encode(registry.creds.encode()).decode()}}}, out)
+        anonymous = suite.sign("--key", publish.fixture_key("ecdsa-p256.key"), "--authfile",
+                               os.path.join(suite.workdir, "absent-auth.json"), "docker://" + image)
+        suite.check("token: without credentials exit 3", anonymous.returncode == 3, anonymous.stderr)
+        signed = suite.sign("--key", publish.fixture_key("ecdsa-p256.key"), "--authfile", auth_file, "docker://" + image)
+        tokens = registry.token_server.token_requests()
+        suite.check("token: signed with a pull,push token", signed.returncode == 0
+                    and any("locked%2Fapp%3Apull%2Cpush" in line or "locked/app:pull,push" in line for line in tokens),
+                    signed.stderr + "".join(tokens[-3:]))
+        policy = os.path.join(suite.workdir, "token-policy.json")
+        with open(policy, "w") as out:
+            json.dump({"default": [{"type": "reject"}], "transports": {"docker": {registry.host: [
+                sigstore_requirement("ecdsa-p256.pub")]}}}, out)
+        result = registry_common.run_imgtrust(suite.imgtrust, policy, "docker://" + image, suite.registries_d,
+                                              extra=["--authfile", auth_file])
+        suite.check("token: imgtrust verify accepts", result.exit_code == 0, result.stderr)
+    finally:
+        registry.stop()
+
+
 def main():
     arguments = registry_common.parse_arguments(__doc__.split("\n")[0])
     workdir = harness.make_workdir("imgtrust-sign-")
@@ -401,7 +435,7 @@ def main():
         publish.skopeo_copy("dir:" + publish.fixture_image("multiarch-unsigned"), "docker://" + suite.ref("batch/multi"),
                             copy_all=True)
         for case in (legacy_round_trip, batch_round_trip, bundle_round_trip, bundle_batch_mount, gpg_round_trip,
-                     password_and_refusal, usage_errors):
+                     password_and_refusal, usage_errors, token_auth_push):
             if arguments.filter and arguments.filter not in case.__name__:
                 continue
             try:
