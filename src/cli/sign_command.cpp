@@ -17,6 +17,7 @@
 #include "imgtrust/errors.hpp"
 #include "registry/registry_pool.hpp"
 #include "signing/image_signer.hpp"
+#include "signing/oci_layout_signer.hpp"
 #include "util/bytes.hpp"
 #include "validate/batch_runner.hpp"
 #include "validate/duration.hpp"
@@ -32,6 +33,7 @@ struct SignOptions {
     std::string key_file;   // --key / --sigstore-key
     bool bundle = false;
     std::string sign_by;    // --sign-by FINGERPRINT (GPG)
+    std::string identity;   // oci: the payload's docker-reference
     validate::ReferenceOverrides overrides;
     std::vector<std::string> architectures{"amd64", "arm64"};
     std::vector<std::string> oses{"linux"};
@@ -102,14 +104,29 @@ std::string describe(const signing::SignedManifest& manifest) {
 
 DockerReference single_image_reference(const std::string& image) {
     const std::string prefix = "docker://";
-    if (image.rfind(prefix, 0) != 0) {
-        throw ConfigError("imgtrust sign writes to registries only: give docker://REF (oci: and dir: layouts are not "
-                          "signed in place; sign the image in its registry, then copy it with its signatures)");
-    }
+    if (image.rfind(prefix, 0) != 0)
+        throw ConfigError("imgtrust sign signs docker://REF and oci:PATH[:REF] images, not " + image);
     return with_default_tag(parse_normalized_named(image.substr(prefix.size())));
 }
 
+// oci:PATH[:REF]: a legacy cosign signature into the layout, naming --identity.
+int sign_layout(const SignOptions& options, const signing::SignerSettings& settings) {
+    if (settings.format != signing::SignatureFormat::sigstore)
+        throw ConfigError("oci: layouts take cosign signatures only (--key), not --bundle or --sign-by");
+    if (options.identity.empty())
+        throw ConfigError("an oci: layout has no docker reference: give the signed identity with --identity REF");
+    const std::string rest = options.image.substr(std::string("oci:").size());
+    const std::size_t colon = rest.find(':');
+    const std::string directory = rest.substr(0, colon);
+    const std::string ref_name = colon == std::string::npos ? "" : rest.substr(colon + 1);
+    const DockerReference identity = parse_normalized_named(options.identity);
+    for (const auto& manifest : signing::sign_oci_layout(directory, ref_name, identity, *settings.key, settings.select_instance))
+        std::cout << "Signed " << options.image << " " << describe(manifest) << "\n";
+    return exit_accepted;
+}
+
 int sign_single(const SignOptions& options, const signing::SignerSettings& settings) {
+    if (options.image.rfind("oci:", 0) == 0) return sign_layout(options, settings);
     const DockerReference ref = single_image_reference(options.image);
     const SystemContext system = make_system_context(options, [](const std::string& line) { std::cerr << "DEBU " << line << "\n"; });
     for (const auto& manifest : signing::sign_docker_image(system, ref, settings))
@@ -191,11 +208,12 @@ int run_sign(const SignOptions& options) {
 CommandAction register_sign_command(CLI::App& app) {
     auto o = std::make_shared<SignOptions>();
     CLI::App* cmd = app.add_subcommand("sign", "Sign images offline: cosign signatures or bundles, or GPG simple signing");
-    cmd->add_option("image", o->image, "docker://REF to sign (or use -f LIST)");
+    cmd->add_option("image", o->image, "docker://REF or oci:PATH[:REF] to sign (or use -f LIST)");
     cmd->add_option("-f,--file", o->list_file, "Image list (hangar format: one reference per line, # and // comments)");
     cmd->add_option("--key,--sigstore-key", o->key_file, "cosign private key (encrypted cosign key or plain PEM)");
     cmd->add_flag("--bundle", o->bundle, "Write a cosign v3 bundle as an OCI 1.1 referrer instead of a .sig signature");
     cmd->add_option("--sign-by", o->sign_by, "GPG key fingerprint: simple signing into the registries.d lookaside");
+    cmd->add_option("--identity", o->identity, "oci: images: the docker reference the signature names");
     cmd->add_option("--registry", o->overrides.registry, "Override every list image's registry host");
     cmd->add_option("--project", o->overrides.project, "Override every list image's project (first path component)");
     cmd->add_option("-a,--arch", o->architectures, "Platform architectures to sign (comma separated)")->delimiter(',')->capture_default_str();

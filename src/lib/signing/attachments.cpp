@@ -155,11 +155,8 @@ SignatureAttachment append_signature(const std::vector<SignatureLayer>& existing
     return attachment;
 }
 
-bool attach_cosign_signature(registry::RepositoryClient& reader, registry::RepositoryWriter& writer,
-                             const util::Digest& signed_digest, const std::string& payload, const SigningKey& key) {
-    const std::string tag = std::string(signed_digest.algorithm_name()) + "-" + std::string(signed_digest.hex()) + ".sig";
-    std::vector<SignatureLayer> existing;
-    if (const auto current = reader.find_manifest(tag)) existing = parse_attachment_layers(current->bytes);
+std::optional<SignatureAttachment> signed_attachment(const std::vector<SignatureLayer>& existing,
+                                                     const std::string& payload, const SigningKey& key) {
     const auto public_keys = signature::load_public_keys_pem(key.public_key_pem(), "the signing key");
     const std::string payload_digest = sha256_of(payload);
     // cosign's dupe detector: the same payload already signed by this key.
@@ -170,12 +167,20 @@ bool attach_cosign_signature(registry::RepositoryClient& reader, registry::Repos
         const auto raw = util::base64_decode(annotation->second);
         return raw && public_keys.front().verify(payload, *raw);
     };
-    if (std::any_of(existing.begin(), existing.end(), same_signature)) return false;
-    const SignatureAttachment attachment =
-        append_signature(existing, payload, util::base64_encode(key.sign_sha256(payload)), same_signature);
-    writer.push_blob(payload, payload_digest);
-    writer.push_blob(attachment.config, sha256_of(attachment.config));
-    writer.put_manifest(tag, attachment.manifest, oci_manifest_media_type);
+    if (std::any_of(existing.begin(), existing.end(), same_signature)) return std::nullopt;
+    return append_signature(existing, payload, util::base64_encode(key.sign_sha256(payload)), same_signature);
+}
+
+bool attach_cosign_signature(registry::RepositoryClient& reader, registry::RepositoryWriter& writer,
+                             const util::Digest& signed_digest, const std::string& payload, const SigningKey& key) {
+    const std::string tag = std::string(signed_digest.algorithm_name()) + "-" + std::string(signed_digest.hex()) + ".sig";
+    std::vector<SignatureLayer> existing;
+    if (const auto current = reader.find_manifest(tag)) existing = parse_attachment_layers(current->bytes);
+    const auto attachment = signed_attachment(existing, payload, key);
+    if (!attachment) return false;
+    writer.push_blob(payload, sha256_of(payload));
+    writer.push_blob(attachment->config, sha256_of(attachment->config));
+    writer.put_manifest(tag, attachment->manifest, oci_manifest_media_type);
     return true;
 }
 

@@ -65,6 +65,12 @@ SignatureAttachment append_signature(const std::vector<SignatureLayer>& existing
                                      const std::string& base64_signature,
                                      const std::function<bool(const SignatureLayer&)>& is_duplicate);
 
+// The attachment with `key`'s signature over `payload` appended to `existing`,
+// or nullopt when the same key already signed the same payload there (cosign's
+// duplicate detector). Shared by the registry and the OCI layout writers.
+std::optional<SignatureAttachment> signed_attachment(const std::vector<SignatureLayer>& existing,
+                                                     const std::string& payload, const SigningKey& key);
+
 // Signs `payload` (a cosign simple-signing payload for the manifest `signed_digest`)
 // and appends it to repository's sha256-<hex>.sig attachment, keeping every
 // existing signature. Returns false when the same key had already signed the

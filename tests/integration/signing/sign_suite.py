@@ -18,6 +18,8 @@ referrers API) for the whole suite:
 - a registry front refusing writes (refusing_shim.py, 403 and 500): single
   image exit 3, batch exit 1 with the image in the failed list, and no .sig tag;
 - usage errors exit 2 before any request; a missing image exit 3;
+- oci: layouts: the .sig entry in index.json, appended and deduplicated, verified
+  by imgtrust verify oci:PATH:REF under exactReference;
 - Bearer token auth (a second, token-mode registry for that case alone): the
   push scope is asked for with the auth file's credentials.
 About 20 s.
@@ -371,7 +373,7 @@ def usage_errors(suite):
     """Usage and configuration problems are exit 2 with the reason on stderr, before any request."""
     key = publish.fixture_key("ecdsa-p256.key")
     before = suite.registry.request_count()
-    cases = {"oci: layout": ["--key", key, "oci:" + publish.fixture_image("oci-unsigned")],
+    cases = {"dir: image": ["--key", key, "dir:" + publish.fixture_image("unsigned")],
              "no key and no --sign-by": ["docker://" + suite.ref("app")],
              "--key and --sign-by": ["--key", key, "--sign-by", "x", "docker://" + suite.ref("app")],
              "an image and -f": ["--key", key, "-f", "list", "docker://" + suite.ref("app")],
@@ -424,6 +426,41 @@ def token_auth_push(suite):
         registry.stop()
 
 
+def oci_layout_round_trip(suite):
+    """oci:PATH[:REF]: a legacy signature into the layout (index.json entry
+    sha256-<hex>.sig), appended and deduplicated as in a registry; imgtrust
+    verify oci:PATH:REF accepts it under exactReference."""
+    layout = os.path.join(suite.workdir, "oci-layout")
+    shutil.copytree(publish.fixture_image("oci-unsigned"), layout)
+    identity = "registry.example/app:v1"
+    first = suite.sign("--key", publish.fixture_key("ecdsa-p256.key"), "--identity", identity, "oci:" + layout + ":v1")
+    second = suite.sign("--key", publish.fixture_key("ed25519.key"), "--identity", identity, "oci:" + layout + ":v1")
+    again = suite.sign("--key", publish.fixture_key("ecdsa-p256.key"), "--identity", identity, "oci:" + layout + ":v1")
+    with open(os.path.join(layout, "index.json")) as index_file:
+        index = json.load(index_file)
+    names = [entry.get("annotations", {}).get("org.opencontainers.image.ref.name") for entry in index["manifests"]]
+    sig_entries = [entry for entry in index["manifests"]
+                   if entry.get("annotations", {}).get("org.opencontainers.image.ref.name", "").endswith(".sig")]
+    layers = []
+    if sig_entries:
+        with open(os.path.join(layout, "blobs", "sha256", sig_entries[0]["digest"].split(":")[1]), "rb") as blob:
+            layers = json.load(blob)["layers"]
+    suite.check("oci: signed, appended, the duplicate not added", first.returncode == 0 and second.returncode == 0
+                and again.returncode == 0 and len(sig_entries) == 1 and len(layers) == 2 and "v1" in names,
+                first.stderr + second.stderr + again.stderr + str(names))
+    for key, expected in (("ecdsa-p256.pub", 0), ("ed25519.pub", 0), ("other-ecdsa-p256.pub", 1)):
+        policy = os.path.join(suite.workdir, "oci-policy.json")
+        with open(policy, "w") as out:
+            json.dump({"default": [{"type": "reject"}], "transports": {"oci": {"": [sigstore_requirement(
+                key, {"type": "exactReference", "dockerReference": identity})]}}}, out)
+        result = registry_common.run_imgtrust(suite.imgtrust, policy, "oci:" + layout + ":v1")
+        suite.check("oci: verify with %s exit %d" % (key, expected), result.exit_code == expected, result.stderr)
+    bundle = suite.sign("--bundle", "--key", publish.fixture_key("ecdsa-p256.key"), "--identity", identity, "oci:" + layout)
+    no_identity = suite.sign("--key", publish.fixture_key("ecdsa-p256.key"), "oci:" + layout)
+    suite.check("oci: --bundle and a missing --identity exit 2", bundle.returncode == 2 and no_identity.returncode == 2,
+                bundle.stderr + no_identity.stderr)
+
+
 def main():
     arguments = registry_common.parse_arguments(__doc__.split("\n")[0])
     workdir = harness.make_workdir("imgtrust-sign-")
@@ -435,7 +472,8 @@ def main():
         publish.skopeo_copy("dir:" + publish.fixture_image("multiarch-unsigned"), "docker://" + suite.ref("batch/multi"),
                             copy_all=True)
         for case in (legacy_round_trip, batch_round_trip, bundle_round_trip, bundle_batch_mount, gpg_round_trip,
-                     password_and_refusal, usage_errors, token_auth_push):
+                     password_and_refusal, usage_errors, token_auth_push,
+                     oci_layout_round_trip):
             if arguments.filter and arguments.filter not in case.__name__:
                 continue
             try:
