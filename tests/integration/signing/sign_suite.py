@@ -20,8 +20,9 @@ referrers API) for the whole suite:
 - usage errors exit 2 before any request; a missing image exit 3;
 - oci: layouts: the .sig entry in index.json, appended and deduplicated, verified
   by imgtrust verify oci:PATH:REF under exactReference;
-- Bearer token auth (a second, token-mode registry for that case alone): the
-  push scope is asked for with the auth file's credentials.
+- Bearer token auth and HTTPS with a certs.d CA (a second registry in token
+  mode, a third in TLS mode, each for that case alone): the push scope is
+  asked for with the auth file's credentials; certificates are verified.
 About 20 s.
 """
 import os
@@ -32,7 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sign_common import Suite, harness, publish, registry_common  # noqa: E402
 from sign_failures import password_and_refusal, token_auth_push, usage_errors  # noqa: E402
 from sign_round_trips import (batch_round_trip, bundle_batch_mount, bundle_round_trip,  # noqa: E402
-                              gpg_round_trip, legacy_round_trip, oci_layout_round_trip)
+                              gpg_round_trip, legacy_round_trip, oci_layout_round_trip, tls_push_round_trip)
 
 
 def main():
@@ -47,7 +48,7 @@ def main():
                             copy_all=True)
         for case in (legacy_round_trip, batch_round_trip, bundle_round_trip, bundle_batch_mount, gpg_round_trip,
                      password_and_refusal, usage_errors, token_auth_push,
-                     oci_layout_round_trip):
+                     oci_layout_round_trip, tls_push_round_trip):
             if arguments.filter and arguments.filter not in case.__name__:
                 continue
             try:
