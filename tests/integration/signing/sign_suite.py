@@ -23,7 +23,7 @@ referrers API) for the whole suite:
 - Bearer token auth and HTTPS with a certs.d CA (a second registry in token
   mode, a third in TLS mode, each for that case alone): the push scope is
   asked for with the auth file's credentials; certificates are verified.
-About 20 s.
+About 20-40 s (three registries start).
 """
 import os
 import shutil
