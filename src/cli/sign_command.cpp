@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/interrupt_watch.hpp"
 #include "cli/password_prompt.hpp"
 #include "cli/progress.hpp"
 #include "imgtrust/errors.hpp"
@@ -68,8 +69,10 @@ void check_usage(const SignOptions& options) {
     if (options.bundle && !options.sign_by.empty()) throw ConfigError("--bundle needs a sigstore key, not --sign-by");
 }
 
-SystemContext make_system_context(const SignOptions& options, std::function<void(const std::string&)> debug) {
+SystemContext make_system_context(const SignOptions& options, std::function<void(const std::string&)> debug,
+                                  std::shared_ptr<std::atomic<bool>> cancel = nullptr) {
     SystemContext system;
+    if (cancel) system.cancel = std::move(cancel);
     if (!options.authfile.empty()) system.auth_file = options.authfile;
     if (!options.cert_dir.empty()) system.cert_dir = options.cert_dir;
     if (!options.registries_d.empty()) system.registries_d = options.registries_d;
@@ -158,14 +161,19 @@ validate::ImageReport sign_entry(const SystemContext& system, const SignOptions&
     return report;
 }
 
+// SIGINT/SIGTERM: no new image starts, requests in flight are cancelled (an
+// image cut short has at most unreferenced blobs: tags are written last), and
+// every line not signed goes to the failed list, so that it resumes the run.
 int sign_list(const SignOptions& options, const signing::SignerSettings& settings) {
     validate::validate_overrides(options.overrides);
     const std::string list_text = read_required_file(options.list_file, max_image_list_bytes, "image list");
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
     std::istringstream counting(list_text);
     ValidateProgress progress(std::cerr, validate::count_entries(counting), isatty(STDERR_FILENO) == 1);
-    const SystemContext system = make_system_context(options, [&progress](const std::string& line) {
+    SystemContext system = make_system_context(options, [&progress](const std::string& line) {
         progress.print_line("DEBU [" + validate::current_job_label() + "] " + line);
-    });
+    }, cancel);
     std::ofstream failed(options.failed_file, std::ios::binary | std::ios::trunc);
     if (!failed) throw ConfigError("cannot write " + options.failed_file);
     std::istringstream list(list_text);
@@ -175,6 +183,9 @@ int sign_list(const SignOptions& options, const signing::SignerSettings& setting
     callbacks.check = [&](std::size_t, const validate::ListEntry& entry, std::size_t sequence) {
         return sign_entry(system, options, settings, entry, sequence);
     };
+    callbacks.not_checked = [&interrupts](const validate::ListEntry& entry, std::size_t sequence) {
+        return validate::not_checked_report(entry, sequence, interrupts.not_checked_reason());
+    };
     callbacks.on_finished = [&progress](const validate::ImageReport& report) { progress.image_finished(report); };
     callbacks.on_in_order = [&](const validate::ImageReport& report) {
         summary.add(report);
@@ -182,9 +193,15 @@ int sign_list(const SignOptions& options, const signing::SignerSettings& setting
     };
     validate::BatchSettings batch;
     batch.jobs = static_cast<std::size_t>(options.jobs);
+    batch.stop = &interrupts.stop_requested();
     validate::run_batch(reader, batch, callbacks);
     failed.close();
     progress.finish(summary);
+    if (interrupts.signal_number() != 0) {
+        std::cerr << "Interrupted by " << interrupts.signal_name() << ": the lines not signed are in " << options.failed_file
+                  << "; sign it as a list to resume\n";
+        return interrupts.exit_code();
+    }
     std::cerr << "Signed " << summary.passed << " of " << summary.images << " images; failed: " << summary.failed;
     if (summary.failed) std::cerr << " (listed in " << options.failed_file << ")";
     std::cerr << "\n";

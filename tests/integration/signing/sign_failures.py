@@ -4,6 +4,9 @@ writes, usage errors, Bearer token auth. See sign_suite.py."""
 import base64
 import json
 import os
+import signal
+import socket
+import subprocess
 import time
 
 from sign_common import HERE, harness, publish, registry_common, sigstore_requirement
@@ -149,3 +152,32 @@ def token_auth_push(suite):
         suite.check("token: imgtrust verify accepts", result.exit_code == 0, result.stderr)
     finally:
         registry.stop()
+
+
+def interrupted_batch(suite):
+    """SIGINT during a list against a loopback port that accepts connections and
+    never answers: exit 130, and every line (none can be signed) is in the
+    failed list, so that it resumes the run."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    try:
+        port = listener.getsockname()[1]
+        listing = os.path.join(suite.workdir, "interrupt-list.txt")
+        lines = ["127.0.0.1:%d/silent%d:v1" % (port, index) for index in range(6)]
+        with open(listing, "w") as out:
+            out.write("\n".join(lines) + "\n")
+        failed = os.path.join(suite.workdir, "interrupt-failed.txt")
+        command = [suite.imgtrust, "sign", "-f", listing, "--key", publish.fixture_key("ecdsa-p256.key"),
+                   "--tls-verify=false", "-j", "2", "-o", failed]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=suite.workdir,
+                                   env=dict(os.environ, COSIGN_PASSWORD=""))
+        time.sleep(1.0)  # the outcome does not depend on it: nothing can be signed either way
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        with open(failed) as failed_list:
+            listed = failed_list.read().split()
+        suite.check("interrupt: exit 130, every line in the failed list", process.returncode == 130 and listed == lines,
+                    err.decode(errors="replace")[-500:] + str(listed))
+    finally:
+        listener.close()

@@ -17,7 +17,8 @@ referrers API) for the whole suite:
   nothing sent to the registry;
 - a registry front refusing writes (refusing_shim.py, 403 and 500): single
   image exit 3, batch exit 1 with the image in the failed list, and no .sig tag;
-- usage errors exit 2 before any request; a missing image exit 3;
+- usage errors exit 2 before any request; a missing image exit 3; SIGINT
+  during a list exit 130 with the unsigned lines in the failed list;
 - oci: layouts: the .sig entry in index.json, appended and deduplicated, verified
   by imgtrust verify oci:PATH:REF under exactReference;
 - Bearer token auth and HTTPS with a certs.d CA (a second registry in token
@@ -31,7 +32,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sign_common import Suite, harness, publish, registry_common  # noqa: E402
-from sign_failures import password_and_refusal, token_auth_push, usage_errors  # noqa: E402
+from sign_failures import interrupted_batch, password_and_refusal, token_auth_push, usage_errors  # noqa: E402
 from sign_round_trips import (batch_round_trip, bundle_batch_mount, bundle_round_trip,  # noqa: E402
                               gpg_round_trip, legacy_round_trip, oci_layout_round_trip, tls_push_round_trip)
 
@@ -48,7 +49,8 @@ def main():
                             copy_all=True)
         for case in (legacy_round_trip, batch_round_trip, bundle_round_trip, bundle_batch_mount, gpg_round_trip,
                      password_and_refusal, usage_errors, token_auth_push,
-                     oci_layout_round_trip, tls_push_round_trip):
+                     oci_layout_round_trip, tls_push_round_trip,
+                     interrupted_batch):
             if arguments.filter and arguments.filter not in case.__name__:
                 continue
             try:
