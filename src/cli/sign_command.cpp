@@ -10,6 +10,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "cli/registry_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/interrupt_watch.hpp"
@@ -42,7 +43,7 @@ struct SignOptions {
     std::string failed_file = "sign-failed.txt";
     bool tls_verify = true;
     std::string timeout = "10m";
-    std::string authfile, cert_dir, registries_d;
+    std::string authfile, cert_dir, registries_d, tls_details;
     int retry_times = 3;
     bool debug = false;
 };
@@ -82,6 +83,7 @@ SystemContext make_system_context(const SignOptions& options, std::function<void
     if (system.timeout.count() > 0 && system.timeout < system.request_timeout) system.request_timeout = system.timeout;
     if (system.timeout.count() == 0) system.timeout = std::chrono::hours(24 * 365);
     if (options.debug) system.debug_log = std::move(debug);
+    apply_tls_details(options.tls_details, system, system.debug_log);
     system.pool = registry::RegistryPool::for_context(system);
     return system;
 }
@@ -239,6 +241,7 @@ CommandAction register_sign_command(CLI::App& app) {
     cmd->add_option("-o,--failed", o->failed_file, "File for the images that could not be signed")->capture_default_str();
     cmd->add_option("--timeout", o->timeout, "Time limit per image (Go duration, 0 = none)")->capture_default_str();
     cmd->add_option("--tls-verify", o->tls_verify, "Require HTTPS and verify certificates")->capture_default_str();
+    add_tls_details_option(cmd, o->tls_details);
     cmd->add_option("--authfile", o->authfile, "Path of the authentication file (containers-auth.json)");
     cmd->add_option("--cert-dir", o->cert_dir, "Directory of certificates (*.crt, *.cert, *.key) for the registry");
     cmd->add_option("--registries.d", o->registries_d, "Directory of registries.d configuration (GPG lookaside)");
