@@ -8,28 +8,12 @@ Usage: cli_checks.py --imgtrust BIN --fixtures tests/fixtures
 """
 import json
 import os
-import shutil
-import subprocess
 
 import suite_common as common
 from suite_common import ACCEPT, APP_V1, REJECT, exact_reference, policy, signed_by
 
 
-class Checks:
-    def __init__(self, binary, workdir):
-        self.binary = binary
-        self.workdir = workdir
-        self.total = 0
-        self.failures = []
-
-    def run(self, arguments, env=None):
-        try:
-            completed = subprocess.run([self.binary] + arguments, capture_output=True, text=True, timeout=60,
-                                       env=env, cwd=self.workdir)
-        except subprocess.TimeoutExpired:
-            return -1, "", "timed out after 60 s"
-        return completed.returncode, completed.stdout, completed.stderr
-
+class Checks(common.CommandChecks):
     def expect(self, name, condition, detail):
         self.total += 1
         if not condition:
@@ -161,23 +145,19 @@ def parse(text):
         return {}
 
 
+def add_checks(checks, args, fixtures, workdir):
+    accept = common.write_policy(workdir, "accept", policy(ACCEPT))
+    signed_policy = common.write_policy(workdir, "signed", policy(
+        signed_by(exact_reference(APP_V1), keyPath=fixtures.key("gpg-primary-only.gpg"))))
+    usage_checks(checks, fixtures, accept)
+    verify_bundle_usage_checks(checks, os.path.abspath(args.fixtures), workdir)
+    report_checks(checks, fixtures, accept, signed_policy)
+    policy_resolution_checks(checks, fixtures, workdir)
+    untrusted_file_checks(checks, fixtures, workdir)
+
+
 def main():
-    args = common.parse_arguments(__doc__.splitlines()[0])
-    fixtures = common.Fixtures(args.fixtures)
-    workdir = common.make_workdir()
-    try:
-        checks = Checks(os.path.abspath(args.imgtrust), workdir)
-        accept = common.write_policy(workdir, "accept", policy(ACCEPT))
-        signed_policy = common.write_policy(workdir, "signed", policy(
-            signed_by(exact_reference(APP_V1), keyPath=fixtures.key("gpg-primary-only.gpg"))))
-        usage_checks(checks, fixtures, accept)
-        verify_bundle_usage_checks(checks, os.path.abspath(args.fixtures), workdir)
-        report_checks(checks, fixtures, accept, signed_policy)
-        policy_resolution_checks(checks, fixtures, workdir)
-        untrusted_file_checks(checks, fixtures, workdir)
-        common.finish("cli checks", checks.total, checks.failures, "pass")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    common.run_command_suite(__doc__.splitlines()[0], "cli checks", Checks, add_checks)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ Usage: config_discovery.py --imgtrust BIN --fixtures tests/fixtures
 """
 import json
 import os
-import shutil
-import subprocess
 
 import suite_common as common
 from suite_common import ACCEPT, REJECT, policy
@@ -47,19 +45,7 @@ class Root:
         return environment
 
 
-class Checks:
-    def __init__(self, binary, workdir):
-        self.binary, self.workdir = binary, workdir
-        self.total, self.failures = 0, []
-
-    def run(self, arguments, env):
-        try:
-            done = subprocess.run([self.binary] + arguments, capture_output=True, text=True, timeout=60,
-                                  env=env, cwd=self.workdir)
-        except subprocess.TimeoutExpired:
-            return -1, "", "timed out after 60 s"
-        return done.returncode, done.stdout, done.stderr
-
+class Checks(common.CommandChecks):
     def expect(self, name, arguments, env, want_exit, stderr_has=(), stderr_lacks=()):
         self.total += 1
         code, out, err = self.run(arguments, env)
@@ -179,18 +165,14 @@ def tls_details_checks(checks, fixtures, workdir):
             checks.failures.append("tls-details/%s --help does not list --tls-details" % command)
 
 
+def add_checks(checks, _args, fixtures, workdir):
+    policy_checks(checks, fixtures, workdir)
+    registries_d_checks(checks, workdir)
+    tls_details_checks(checks, fixtures, workdir)
+
+
 def main():
-    args = common.parse_arguments(__doc__.splitlines()[0])
-    fixtures = common.Fixtures(args.fixtures)
-    workdir = common.make_workdir()
-    try:
-        checks = Checks(os.path.abspath(args.imgtrust), workdir)
-        policy_checks(checks, fixtures, workdir)
-        registries_d_checks(checks, workdir)
-        tls_details_checks(checks, fixtures, workdir)
-        common.finish("config discovery", checks.total, checks.failures, "pass")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    common.run_command_suite(__doc__.splitlines()[0], "config discovery", Checks, add_checks)
 
 
 if __name__ == "__main__":

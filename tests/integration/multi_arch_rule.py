@@ -100,41 +100,38 @@ def check(args, fx, images, name, policy_path, rule, expect, satisfied_by, index
     return run
 
 
+def all_checks(args, fx, scratch):
+    images = {"index-only": fx.image("multiarch-index-signed"), "platform-only": fx.image("multiarch-amd64-signed"),
+              "neither": fx.image("multiarch-unsigned"), "both": build_both_signed(fx, scratch)}
+    trusted = common.write_policy(scratch, "trusted", policy(
+        signed_by(exact_reference(APP_V1), keyPath=fx.key("gpg-primary-only.gpg"))))
+    other_key = common.write_policy(scratch, "other-key", policy(
+        signed_by(exact_reference(APP_V1), keyPath=fx.key("gpg-other.gpg"))))
+    rejecting = common.write_policy(scratch, "reject", policy(REJECT))
+    checks = []
+    for name, rule, expect, satisfied_by, index_allowed in TABLE:
+        checks.append(("%s/%s" % (name, rule),
+                       check(args, fx, images, name, trusted, rule, expect, satisfied_by, index_allowed, AMD64)))
+    # The index's signature must verify like any other: another key accepts nothing.
+    checks.append(("index-only/index-or-platform/other-key",
+                   check(args, fx, images, "index-only", other_key, "index-or-platform", "rejected", "", False, AMD64)))
+    checks.append(("both/index-or-platform/reject-policy",
+                   check(args, fx, images, "both", rejecting, "index-or-platform", "rejected", "", False, AMD64)))
+    # --all: every instance; the index's verdict (evaluated once) allows each one.
+    checks.append(("index-only/index-or-platform/--all",
+                   check(args, fx, images, "index-only", trusted, "index-or-platform", "accepted", "index", True,
+                         ("--all",), instances=2)))
+    checks.append(("platform-only/index-or-platform/--all",
+                   check(args, fx, images, "platform-only", trusted, "index-or-platform", "rejected", None, None,
+                         ("--all",), instances=2)))
+    checks.append(("platform-only/platform/--all",
+                   check(args, fx, images, "platform-only", trusted, "platform", "rejected", None, None,
+                         ("--all",), instances=2)))
+    return checks
+
+
 def main():
-    args = common.parse_arguments(__doc__)
-    args.imgtrust = os.path.abspath(args.imgtrust)
-    fx = common.Fixtures(args.fixtures)
-    scratch = common.make_workdir()
-    try:
-        images = {"index-only": fx.image("multiarch-index-signed"), "platform-only": fx.image("multiarch-amd64-signed"),
-                  "neither": fx.image("multiarch-unsigned"), "both": build_both_signed(fx, scratch)}
-        trusted = common.write_policy(scratch, "trusted", policy(
-            signed_by(exact_reference(APP_V1), keyPath=fx.key("gpg-primary-only.gpg"))))
-        other_key = common.write_policy(scratch, "other-key", policy(
-            signed_by(exact_reference(APP_V1), keyPath=fx.key("gpg-other.gpg"))))
-        rejecting = common.write_policy(scratch, "reject", policy(REJECT))
-        checks = []
-        for name, rule, expect, satisfied_by, index_allowed in TABLE:
-            checks.append(("%s/%s" % (name, rule),
-                           check(args, fx, images, name, trusted, rule, expect, satisfied_by, index_allowed, AMD64)))
-        # The index's signature must verify like any other: another key accepts nothing.
-        checks.append(("index-only/index-or-platform/other-key",
-                       check(args, fx, images, "index-only", other_key, "index-or-platform", "rejected", "", False, AMD64)))
-        checks.append(("both/index-or-platform/reject-policy",
-                       check(args, fx, images, "both", rejecting, "index-or-platform", "rejected", "", False, AMD64)))
-        # --all: every instance; the index's verdict (evaluated once) allows each one.
-        checks.append(("index-only/index-or-platform/--all",
-                       check(args, fx, images, "index-only", trusted, "index-or-platform", "accepted", "index", True,
-                             ("--all",), instances=2)))
-        checks.append(("platform-only/index-or-platform/--all",
-                       check(args, fx, images, "platform-only", trusted, "index-or-platform", "rejected", None, None,
-                             ("--all",), instances=2)))
-        checks.append(("platform-only/platform/--all",
-                       check(args, fx, images, "platform-only", trusted, "platform", "rejected", None, None,
-                             ("--all",), instances=2)))
-        common.run_checks("multi-arch-rule", checks, args.verbose, word="pass")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    common.run_check_suite(__doc__, "multi-arch-rule", all_checks, word="pass")
 
 
 if __name__ == "__main__":

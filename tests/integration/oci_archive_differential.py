@@ -217,21 +217,17 @@ def hostile_check(args, scratch, archive, expect, words):
     return run
 
 
+def all_checks(args, fx, scratch):
+    checks = [("differential/" + name, differential_check(args, scratch, name, image, pol, expect, options))
+              for name, image, pol, expect, options in differential_cases(fx, scratch)]
+    checks += metamorphic_checks(args, fx, scratch)
+    checks += [("hostile/" + name, hostile_check(args, scratch, archive, expect, words))
+               for name, (archive, expect, words) in hostile_archives(fx, scratch).items()]
+    return checks
+
+
 def main():
-    args = common.parse_arguments(__doc__)
-    args.imgtrust = os.path.abspath(args.imgtrust)
-    fx = common.Fixtures(args.fixtures)
-    scratch = common.make_workdir()
-    try:
-        checks = [("differential/" + name, differential_check(args, scratch, name, image, pol, expect, options))
-                  for name, image, pol, expect, options in differential_cases(fx, scratch)]
-        checks += metamorphic_checks(args, fx, scratch)
-        checks += [("hostile/" + name, hostile_check(args, scratch, archive, expect, words))
-                   for name, (archive, expect, words) in hostile_archives(fx, scratch).items()]
-        checks = [(name, check) for name, check in checks if args.filter in name]
-        common.run_checks("oci-archive", checks, args.verbose)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    common.run_check_suite(__doc__, "oci-archive", all_checks)
 
 
 if __name__ == "__main__":

@@ -250,6 +250,56 @@ def run_checks(suite, checks, verbose, word="agree"):
     finish(suite, len(checks), failures, word)
 
 
+class CommandChecks:
+    """Counts the checks of imgtrust commands run in workdir and collects their
+    failures ("name: detail"); subclasses add the expect methods."""
+
+    def __init__(self, binary, workdir):
+        self.binary, self.workdir = binary, workdir
+        self.total, self.failures = 0, []
+
+    def run(self, arguments, env=None):
+        """(exit code, stdout, stderr) of imgtrust ARGUMENTS; exit -1 after 60 s."""
+        try:
+            completed = subprocess.run([self.binary] + arguments, capture_output=True, text=True, timeout=60,
+                                       env=env, cwd=self.workdir)
+        except subprocess.TimeoutExpired:
+            return -1, "", "timed out after 60 s"
+        return completed.returncode, completed.stdout, completed.stderr
+
+
+def run_command_suite(description, suite, make_checks, add_checks):
+    """The main() of a CommandChecks suite: parses the arguments, makes a workdir
+    removed at the end, checks = make_checks(absolute imgtrust, workdir),
+    add_checks(checks, args, fixtures, workdir), then prints "suite: N/M pass" and
+    exits non-zero on any failure."""
+    args = parse_arguments(description)
+    fixtures = Fixtures(args.fixtures)
+    workdir = make_workdir()
+    try:
+        checks = make_checks(os.path.abspath(args.imgtrust), workdir)
+        add_checks(checks, args, fixtures, workdir)
+        finish(suite, checks.total, checks.failures, "pass")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_check_suite(description, suite, build_checks, word="agree"):
+    """The main() of a fixture suite: parses the arguments (imgtrust made absolute,
+    the checks may run in a scratch directory), makes a scratch directory removed at
+    the end, and runs the checks build_checks(args, fixtures, scratch) -> [(name, check)]
+    whose name contains --filter as run_checks does."""
+    args = parse_arguments(description)
+    args.imgtrust = os.path.abspath(args.imgtrust)
+    fixtures = Fixtures(args.fixtures)
+    scratch = make_workdir()
+    try:
+        checks = [(name, check) for name, check in build_checks(args, fixtures, scratch) if args.filter in name]
+        run_checks(suite, checks, args.verbose, word)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def finish(suite, total, failures, word):
     """Prints the failures and "suite: N/M <word>"; exits non-zero on any failure."""
     for line in failures:

@@ -16,7 +16,6 @@ Cases:
 
 Usage: shard_suite.py --imgtrust BIN [--filter TEXT] [--verbose]
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -98,7 +97,7 @@ class Setup:
         self.shard_reports = [name for name, _, _ in self.shards]
 
 
-def case_merged_equals_unsharded(setup, imgtrust):
+def case_merged_equals_unsharded(setup, imgtrust, _scratch):
     checks = Checks()
     directory = setup.directory
     for report_format, completed in setup.whole.items():
@@ -131,7 +130,7 @@ def expect_refusal(checks, what, completed, reason):
     checks.true("%s: stderr says %r: %r" % (what, reason, completed.stderr[-400:]), reason in completed.stderr)
 
 
-def case_refusals(setup, imgtrust):
+def case_refusals(setup, imgtrust, _scratch):
     checks = Checks()
     directory = setup.directory
     s0, s1, s2, s3 = setup.shard_reports
@@ -164,7 +163,7 @@ def case_refusals(setup, imgtrust):
     return checks.result()
 
 
-def case_shard_usage_errors(setup, imgtrust):
+def case_shard_usage_errors(setup, imgtrust, _scratch):
     checks = Checks()
     for value, reason in (("4/4", "K must be between 0 and 3"), ("0/0", "N must be between 1"),
                           ("one/4", "K and N must be decimal numbers"), ("2", "expected K/N")):
@@ -184,29 +183,8 @@ CASES = [
 
 
 def main():
-    parser = argparse.ArgumentParser(description="imgtrust validate --shard and report merge against a real docker-registry")
-    parser.add_argument("--imgtrust", required=True)
-    parser.add_argument("--filter", default="")
-    parser.add_argument("--verbose", action="store_true")
-    arguments, _ = parser.parse_known_args()
-    imgtrust = os.path.realpath(arguments.imgtrust)
-    workdir = harness.make_workdir("imgtrust-shards-")
-    world = None
-    results = []
-    try:
-        world = World(workdir)
-        setup = Setup(world, imgtrust, os.path.join(workdir, "runs"))
-        for name, case in CASES:
-            if arguments.filter in name:
-                ok, detail = case(setup, imgtrust)
-                results.append((name, ok, detail))
-                if arguments.verbose:
-                    print("%s %s" % ("ok  " if ok else "FAIL", name))
-    finally:
-        if world:
-            world.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-    return harness.report("validate-shards", results)
+    return validate_suite.run_suite("imgtrust validate --shard and report merge against a real docker-registry",
+                                    "validate-shards", "imgtrust-shards-", CASES, make_world=World, prepare=Setup)
 
 
 if __name__ == "__main__":

@@ -497,21 +497,27 @@ CASES = [
 ]
 
 
-def main():
-    parser = argparse.ArgumentParser(description="imgtrust validate against a real docker-registry")
+def run_suite(description, suite_name, workdir_prefix, cases, make_world=World, prepare=None):
+    """Runs the (name, case) pairs whose name contains --filter against one registry
+    world (stopped and its workdir removed at the end) and prints "N/M pass".
+    prepare(world, imgtrust, scratch), run once, gives what every case gets first
+    (the world itself by default); a case is called as case(that, imgtrust, scratch)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--imgtrust", required=True)
     parser.add_argument("--filter", default="")
     parser.add_argument("--verbose", action="store_true")
     arguments, _ = parser.parse_known_args()
     imgtrust = os.path.realpath(arguments.imgtrust)
-    workdir = harness.make_workdir("imgtrust-validate-")
+    workdir = harness.make_workdir(workdir_prefix)
     world = None
     results = []
     try:
-        world = World(workdir)
-        for name, case in CASES:
+        world = make_world(workdir)
+        scratch = os.path.join(workdir, "runs")
+        context = prepare(world, imgtrust, scratch) if prepare else world
+        for name, case in cases:
             if arguments.filter in name:
-                ok, detail = case(world, imgtrust, os.path.join(workdir, "runs"))
+                ok, detail = case(context, imgtrust, scratch)
                 results.append((name, ok, detail))
                 if arguments.verbose:
                     print("%s %s" % ("ok  " if ok else "FAIL", name))
@@ -519,7 +525,11 @@ def main():
         if world:
             world.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    return harness.report("validate", results)
+    return harness.report(suite_name, results)
+
+
+def main():
+    return run_suite("imgtrust validate against a real docker-registry", "validate", "imgtrust-validate-", CASES)
 
 
 if __name__ == "__main__":
