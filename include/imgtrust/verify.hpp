@@ -30,12 +30,34 @@ struct SigningTime {
     std::string authority;  // the log's base URL or the timestamp authority's name
 };
 
+// Why a signature or a requirement was rejected, set where the rejection is
+// made. Reports are derived from it (validate's statuses, verify's JSON
+// "rejectionKind"), never from the reason text, which may be reworded.
+enum class RejectionKind {
+    none,                 // not rejected (accepted, or not evaluated)
+    // A signature (SignatureOutcome):
+    invalid_signature,    // malformed or unusable: bad base64, a missing annotation, a bad payload, bundle or certificate encoding
+    untrusted_signer,     // no trusted key verifies it (or its bytes were altered), or its certificate, certificate
+                          // identity rule or Rekor SET does not make the signer trusted
+    digest_mismatch,      // verified, but it signs another manifest digest
+    identity_mismatch,    // verified for this manifest, but signedIdentity does not accept the name it claims
+                          // (or it is a Sigstore bundle, which names no image, and signedIdentity is not matchDigestOnly)
+    unsupported,          // a signature or requirement that no verifier exists for: a keyType other than GPGKeys, signedBaseLayer
+    // A requirement (RequirementOutcome):
+    no_signatures,        // a signature was required, but the image has none that this requirement looks at
+    signatures_rejected,  // every signature it looked at was rejected; each signature's kind says why
+    policy_reject,        // a "reject" requirement
+};
+// The stable report name: "invalid-signature", "untrusted-signer", … ("" for none).
+const char* rejection_kind_name(RejectionKind kind);
+
 // The outcome of one signature under one requirement.
 struct SignatureOutcome {
     std::size_t index = 0;       // position among the image's signatures (0-based)
     std::string format;          // "simple-signing", "sigstore" or "sigstore-bundle"
     bool accepted = false;
     std::string reason;          // why it was rejected (empty when accepted)
+    RejectionKind rejection_kind = RejectionKind::none;  // the reason's kind (none when accepted)
     std::string signed_identity; // docker-reference claimed by a verified payload, if it got that far
     std::string key_fingerprint; // key that verified the crypto, if any
     std::string hint;            // an explanation for users, e.g. cosign's repository-only identities
@@ -60,6 +82,7 @@ struct RequirementOutcome {
     std::string location;        // JSON location in the policy
     enum class State { accepted, rejected, not_evaluated } state = State::not_evaluated;
     std::string reason;          // c/image's summary message when rejected
+    RejectionKind rejection_kind = RejectionKind::none;  // no_signatures, signatures_rejected, policy_reject or unsupported when rejected
     std::vector<SignatureOutcome> signatures;
 };
 

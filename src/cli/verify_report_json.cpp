@@ -1,8 +1,8 @@
 // The verify JSON document (stable; documented in docs/verify-json.md):
 // {"complete","interruptedBy" (only when interrupted),"images":[{"image","allowed","manifestDigest","platform","listDigest",
 //   "multiArchRule","satisfiedBy","index":{"allowed","reason","requirements"} (index-or-platform, when evaluated),"policy","scope","reason",
-//   "requirements":[{"index","type","location","result","reason",
-//     "signatures":[{"index","format","accepted","reason","signedIdentity","keyFingerprint","hint",
+//   "requirements":[{"index","type","location","result","reason","rejectionKind",
+//     "signatures":[{"index","format","accepted","reason","rejectionKind","signedIdentity","keyFingerprint","hint",
 //       "certificate":{"subject","issuer","subjectAlternativeNames","oidcIssuer"} (fulcio/pki only),
 //       "integratedTime" (Rekor SET, only when verified),
 //       "foundIn", "signingTimes":[{"source","time","authority"}] (Sigstore bundles only)}]}],
@@ -38,6 +38,7 @@ void write_signature(Writer& w, const SignatureOutcome& sig) {
     w.Key("accepted");
     w.Bool(sig.accepted);
     write_string(w, "reason", sig.reason);
+    write_string(w, "rejectionKind", rejection_kind_name(sig.rejection_kind));
     write_string(w, "signedIdentity", sig.signed_identity);
     write_string(w, "keyFingerprint", sig.key_fingerprint);
     write_string(w, "hint", sig.hint);
@@ -89,6 +90,7 @@ void write_requirement(Writer& w, const RequirementOutcome& req) {
     write_string(w, "location", req.location);
     write_string(w, "result", result_name(req.state));
     write_string(w, "reason", req.reason);
+    write_string(w, "rejectionKind", rejection_kind_name(req.rejection_kind));
     w.Key("signatures");
     w.StartArray();
     for (const auto& sig : req.signatures) write_signature(w, sig);

@@ -37,11 +37,13 @@ void summarize_signature_outcomes(RequirementOutcome& outcome, const std::string
         if (sig.accepted) {
             outcome.state = RequirementOutcome::State::accepted;  // "One accepted signature is enough."
             outcome.reason.clear();
+            outcome.rejection_kind = RejectionKind::none;
             return;
         }
         reasons.push_back(sig.reason);
     }
     outcome.state = RequirementOutcome::State::rejected;
+    outcome.rejection_kind = reasons.empty() ? RejectionKind::no_signatures : RejectionKind::signatures_rejected;
     if (reasons.empty()) {
         outcome.reason = "A signature was required, but no signature exists" + no_signature_detail;
     } else if (reasons.size() == 1) {

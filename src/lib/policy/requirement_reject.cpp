@@ -6,6 +6,7 @@ namespace imgtrust::policy {
 RequirementOutcome evaluate_reject(const RejectRequirement&, EvaluationInput& input) {
     RequirementOutcome outcome;
     outcome.state = RequirementOutcome::State::rejected;
+    outcome.rejection_kind = RejectionKind::policy_reject;
     outcome.reason = "Running image " + input.image().string_with_transport() + " is rejected by policy.";
     return outcome;
 }

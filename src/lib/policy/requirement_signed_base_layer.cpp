@@ -8,6 +8,7 @@ namespace imgtrust::policy {
 RequirementOutcome evaluate_signed_base_layer(const SignedBaseLayerRequirement&, EvaluationInput& input) {
     RequirementOutcome outcome;
     outcome.state = RequirementOutcome::State::rejected;
+    outcome.rejection_kind = RejectionKind::unsupported;
     outcome.reason = "signedBaseLayer rejects every image: containers/image has no verifier for it";
     input.debug("signedBaseLayer: always denied, as in containers/image");
     return outcome;

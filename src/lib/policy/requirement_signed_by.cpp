@@ -16,6 +16,7 @@ SignatureOutcome check_simple_signature(const signature::OpenPgpVerifier& keyrin
     record.format = "simple-signing";
     if (keyring.trusted_fingerprints().empty()) {
         record.reason = "No public keys imported";
+        record.rejection_kind = RejectionKind::untrusted_signer;
         return record;
     }
     record_signature_check(requirement.signed_identity, input, record, [&](const signature::PayloadAcceptanceRules& rules) {
@@ -41,6 +42,7 @@ RequirementOutcome evaluate_signed_by(const SignedByRequirement& requirement, co
             SignatureOutcome rejected_key_type;
             rejected_key_type.index = i;
             rejected_key_type.format = "simple-signing";
+            rejected_key_type.rejection_kind = RejectionKind::unsupported;
             rejected_key_type.reason = "Unimplemented \"keyType\" value \"" + requirement.key_type + "\"";
             outcome.signatures.push_back(std::move(rejected_key_type));
             continue;

@@ -49,7 +49,7 @@ std::vector<signature::PublicKey> keys_vouched_for_by_set(const SigstoreTrust& t
             failures += (failures.empty() ? "" : ", ") + std::string(e.what());
         }
     }
-    throw signature::SignatureRejected("No public key verified against the RekorSET: " + failures);
+    throw signature::SignatureRejected(RejectionKind::untrusted_signer, "No public key verified against the RekorSET: " + failures);
 }
 
 // The public keys that may have made this signature, per the requirement's trust.

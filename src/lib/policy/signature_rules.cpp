@@ -10,13 +10,13 @@ signature::PayloadAcceptanceRules make_acceptance_rules(const SignedIdentity& id
     signature::PayloadAcceptanceRules rules;
     rules.validate_signed_docker_manifest_digest = [&input](const std::string& untrusted_digest) {
         if (!input.manifest_matches_digest(untrusted_digest))
-            throw signature::SignatureRejected("Signature for digest " + untrusted_digest + " does not match");
+            throw signature::SignatureRejected(RejectionKind::digest_mismatch, "Signature for digest " + untrusted_digest + " does not match");
     };
     rules.validate_signed_docker_reference = [&identity, &input, &record](const std::string& untrusted_reference) {
         record.signed_identity = untrusted_reference;
         if (!identity_matches(identity, input.docker_reference(), untrusted_reference)) {
             record.hint = identity_mismatch_hint(identity, input.docker_reference(), untrusted_reference);
-            throw signature::SignatureRejected("Signature for identity \"" + untrusted_reference + "\" is not accepted");
+            throw signature::SignatureRejected(RejectionKind::identity_mismatch, "Signature for identity \"" + untrusted_reference + "\" is not accepted");
         }
     };
     return rules;

@@ -19,7 +19,8 @@ signature::PayloadAcceptanceRules make_acceptance_rules(const SignedIdentity& id
 void record_certificate_summary(SignatureOutcome& record, const signature::CertificateSummary& summary);
 
 // Runs one signature check and records its outcome: `verify(rules)` returns the
-// verified payload or throws SignatureRejected, whose message becomes the reason.
+// verified payload or throws SignatureRejected, whose message becomes the reason
+// and whose kind the rejection kind.
 template <typename Verify>
 void record_signature_check(const SignedIdentity& identity, EvaluationInput& input, SignatureOutcome& record, Verify&& verify) {
     try {
@@ -30,6 +31,7 @@ void record_signature_check(const SignedIdentity& identity, EvaluationInput& inp
         record.key_fingerprint = verified.key_fingerprint;
     } catch (const signature::SignatureRejected& rejected) {
         record.reason = rejected.what();
+        record.rejection_kind = rejected.kind();
     }
 }
 

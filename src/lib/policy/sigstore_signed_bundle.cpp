@@ -14,7 +14,9 @@
 namespace imgtrust::policy {
 namespace {
 
-[[noreturn]] void reject(const std::string& reason) { throw signature::SignatureRejected(reason); }
+[[noreturn]] void reject(const std::string& reason, RejectionKind kind = RejectionKind::invalid_signature) {
+    throw signature::SignatureRejected(kind, reason);
+}
 
 // What the requirement's trust asks of a bundle. `identity_summary` receives
 // the certificate and the identity that held, for the report.
@@ -75,7 +77,9 @@ void check_image_statement(const sigstore::VerifiedBundle& verified, const std::
                " subjects; a cosign image signature has exactly one, the manifest digest");
     bool names_manifest = false;
     for (const util::Digest& digest : verified.subjects.front().digests) names_manifest |= digest.string() == manifest_digest;
-    if (!names_manifest) reject("Signature for digest does not match: the Sigstore bundle's subject is not " + manifest_digest);
+    if (!names_manifest)
+        reject("Signature for digest does not match: the Sigstore bundle's subject is not " + manifest_digest,
+               RejectionKind::digest_mismatch);
 }
 
 std::string signer_description(const SignatureOutcome& record) {
@@ -105,11 +109,13 @@ SignatureOutcome check_sigstore_bundle(const SigstoreTrust& trust, const Sigstor
                           "(an imgtrust extension that skopeo and podman refuse)";
             reject("a Sigstore bundle signed by " + signer_description(record) + " verified for this manifest digest, but a "
                    "bundle names no image, so signedIdentity " + identity_kind_name(requirement.signed_identity.kind) +
-                   " cannot accept it");
+                   " cannot accept it",
+                   RejectionKind::identity_mismatch);
         }
         record.accepted = true;
     } catch (const signature::SignatureRejected& rejected) {
         record.reason = rejected.what();
+        record.rejection_kind = rejected.kind();
     }
     return record;
 }

@@ -74,7 +74,7 @@ void require_code_signing(STACK_OF(X509) * chain) {
         if (usages & XKU_CODE_SIGN) continue;
         X509_up_ref(certificate);
         Certificate offending(certificate);
-        throw SignatureRejected("veryfing leaf certificate failed: x509: certificate specifies an incompatible key usage: "
+        throw SignatureRejected(RejectionKind::untrusted_signer, "veryfing leaf certificate failed: x509: certificate specifies an incompatible key usage: "
                                 "certificate " + std::to_string(i) + " of the chain, subject \"" + offending.subject() +
                                 "\", has an extended key usage without code signing");
     }
@@ -87,7 +87,7 @@ void refuse_insecure_signature_algorithms(STACK_OF(X509) * chain) {
         int nid = X509_get_signature_nid(sk_X509_value(chain, i));
         if (nid == NID_sha1WithRSAEncryption || nid == NID_ecdsa_with_SHA1 || nid == NID_dsaWithSHA1 ||
             nid == NID_md5WithRSAEncryption || nid == NID_md2WithRSAEncryption)
-            throw SignatureRejected(std::string("veryfing leaf certificate failed: x509: cannot verify signature: insecure algorithm ") +
+            throw SignatureRejected(RejectionKind::untrusted_signer, std::string("veryfing leaf certificate failed: x509: cannot verify signature: insecure algorithm ") +
                                     OBJ_nid2ln(nid) + " (certificate " + std::to_string(i) + " of the chain)");
     }
 }
@@ -99,13 +99,13 @@ void verify_certificate_chain(const Certificate& leaf, const std::vector<Certifi
     std::unique_ptr<X509_STORE, StoreDeleter> store(X509_STORE_new());
     std::unique_ptr<STACK_OF(X509), StackDeleter> untrusted(sk_X509_new_null());
     std::unique_ptr<X509_STORE_CTX, StoreContextDeleter> context(X509_STORE_CTX_new());
-    if (!store || !untrusted || !context) throw SignatureRejected("veryfing leaf certificate failed: out of memory");
+    if (!store || !untrusted || !context) throw SignatureRejected(RejectionKind::untrusted_signer, "veryfing leaf certificate failed: out of memory");
     for (const Certificate& root : roots) X509_STORE_add_cert(store.get(), root.get());
     for (const Certificate& intermediate : intermediates) sk_X509_push(untrusted.get(), intermediate.get());
     ERR_clear_error();
     if (X509_STORE_CTX_init(context.get(), store.get(), leaf.get(), untrusted.get()) != 1) {
         ERR_clear_error();
-        throw SignatureRejected("veryfing leaf certificate failed: cannot set up verification");
+        throw SignatureRejected(RejectionKind::untrusted_signer, "veryfing leaf certificate failed: cannot set up verification");
     }
     X509_VERIFY_PARAM* parameters = X509_STORE_CTX_get0_param(context.get());
     X509_VERIFY_PARAM_set_time(parameters, at);
@@ -114,9 +114,9 @@ void verify_certificate_chain(const Certificate& leaf, const std::vector<Certifi
     int verified = X509_verify_cert(context.get());
     ERR_clear_error();
     if (verified != 1)
-        throw SignatureRejected("veryfing leaf certificate failed: " + describe_failure(context.get(), at, time_used));
+        throw SignatureRejected(RejectionKind::untrusted_signer, "veryfing leaf certificate failed: " + describe_failure(context.get(), at, time_used));
     std::unique_ptr<STACK_OF(X509), OwningStackDeleter> chain(X509_STORE_CTX_get1_chain(context.get()));
-    if (!chain) throw SignatureRejected("veryfing leaf certificate failed: no chain was built");
+    if (!chain) throw SignatureRejected(RejectionKind::untrusted_signer, "veryfing leaf certificate failed: no chain was built");
     refuse_insecure_signature_algorithms(chain.get());
     require_code_signing(chain.get());
 }

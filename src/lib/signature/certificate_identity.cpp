@@ -330,7 +330,7 @@ IdentityMatch match_certificate_identity(const Certificate& verified_certificate
     if (!state.failures.empty()) {
         std::string reason;
         for (std::size_t i = 0; i < state.failures.size(); ++i) reason += (i ? "; " : "") + state.failures[i];
-        throw SignatureRejected(reason);
+        throw SignatureRejected(RejectionKind::untrusted_signer, reason);  // the certificate does not make the signer trusted
     }
     return std::move(state.match);
 }

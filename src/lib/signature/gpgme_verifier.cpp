@@ -33,6 +33,11 @@ struct KeyDeleter {
 
 std::string gpgme_message(gpgme_error_t error) { return gpgme_strerror(error); }
 
+// A signature by a key that is not in the trusted keyring: untrusted, not malformed.
+RejectionKind kind_of(gpgme_error_t error) {
+    return gpgme_err_code(error) == GPG_ERR_NO_PUBKEY ? RejectionKind::untrusted_signer : RejectionKind::invalid_signature;
+}
+
 void initialize_gpgme_once() {
     static const bool initialized = [] {
         gpgme_check_version(nullptr);
@@ -181,7 +186,7 @@ std::string GpgmeVerifier::verify_openpgp(std::string_view untrusted_signature, 
     gpgme_error_t error = gpgme_op_verify(context_, signed_data.get(), nullptr, plain.get());
     if (sink.overflowed)
         throw SignatureRejected("Invalid GPG signature: the signed content exceeds " + std::to_string(max_signature_bytes) + " bytes");
-    if (error) throw SignatureRejected(gpgme_message(error));
+    if (error) throw SignatureRejected(kind_of(error), gpgme_message(error));
     gpgme_verify_result_t result = gpgme_op_verify_result(context_);
     std::size_t count = 0;
     for (gpgme_signature_t signature = result ? result->signatures : nullptr; signature; signature = signature->next) ++count;
@@ -189,7 +194,9 @@ std::string GpgmeVerifier::verify_openpgp(std::string_view untrusted_signature, 
     gpgme_signature_t signature = result->signatures;
     if (signature->status != 0 || signature->validity == GPGME_VALIDITY_NEVER || signature->validity_reason != 0 ||
         signature->wrong_key_usage)
-        throw SignatureRejected("Invalid GPG signature: " + describe_signature(signature));
+        throw SignatureRejected(kind_of(signature->status) == RejectionKind::untrusted_signer ? RejectionKind::untrusted_signer
+                                                                                              : kind_of(signature->validity_reason),
+                                "Invalid GPG signature: " + describe_signature(signature));
     signing_key = signature->fpr ? signature->fpr : "";
     return std::move(sink.bytes);
 }
@@ -200,7 +207,7 @@ std::string GpgmeVerifier::primary_key_of(const std::string& signing_key) const 
     if (std::find(trusted_.begin(), trusted_.end(), signing_key) != trusted_.end()) return signing_key;
     gpgme_key_t key_raw = nullptr;
     if (gpgme_error_t error = gpgme_get_key(context_, signing_key.c_str(), &key_raw, 0))
-        throw SignatureRejected("looking up key " + signing_key + ": " + gpgme_message(error));
+        throw SignatureRejected(kind_of(error), "looking up key " + signing_key + ": " + gpgme_message(error));
     std::unique_ptr<std::remove_pointer_t<gpgme_key_t>, KeyDeleter> key(key_raw);
     return key->subkeys && key->subkeys->fpr ? key->subkeys->fpr : "";
 }

@@ -23,7 +23,7 @@ bool contains(const std::vector<std::string>& fingerprints, const std::string& f
 std::string accepted_primary_key(const std::vector<std::string>& trusted, const OpenPgpVerifiedMessage& message) {
     if (contains(trusted, message.signing_key)) return message.signing_key;
     if (!contains(trusted, message.signing_primary))
-        throw SignatureRejected("signature by key " + message.signing_key + " of " + message.signing_primary +
+        throw SignatureRejected(RejectionKind::untrusted_signer, "signature by key " + message.signing_key + " of " + message.signing_primary +
                                 " is not accepted");
     return message.signing_primary;
 }

@@ -19,14 +19,14 @@ std::optional<IdentityMatch> verify_pki_leaf(const PkiTrustRoot& trust, const Ce
     intermediates.insert(intermediates.end(), untrusted_intermediates.begin(), untrusted_intermediates.end());
     // Go's x509 leaves a critical SAN with no email, DNS, IP or URI entry unhandled, and Verify refuses it.
     if (leaf.has_unhandled_critical_san())
-        throw SignatureRejected("veryfing leaf certificate failed: x509: unhandled critical extension (a subject alternative name "
+        throw SignatureRejected(RejectionKind::untrusted_signer, "veryfing leaf certificate failed: x509: unhandled critical extension (a subject alternative name "
                                 "extension with no email, DNS, IP or URI entry)");
     verify_certificate_chain(leaf, intermediates, trust.root_certificates, now, "the current time");
     std::optional<IdentityMatch> match;
     if (auto identity = pki_identity_requirement(trust)) match = match_certificate_identity(leaf, *identity);
     if (!trust.subject_hostname.empty()) {
         std::string mismatch = hostname_mismatch(leaf, trust.subject_hostname);
-        if (!mismatch.empty()) throw SignatureRejected("Unexpected subject hostname: " + mismatch);
+        if (!mismatch.empty()) throw SignatureRejected(RejectionKind::untrusted_signer, "Unexpected subject hostname: " + mismatch);
     }
     return match;
 }

@@ -25,6 +25,8 @@ namespace {
 using JsonValue = rapidjson::Value;
 
 [[noreturn]] void reject(const std::string& reason) { throw SignatureRejected(reason); }
+// The SET is well formed but does not make this signature trusted.
+[[noreturn]] void reject_untrusted(const std::string& reason) { throw SignatureRejected(RejectionKind::untrusted_signer, reason); }
 
 
 std::string text_of(const JsonValue& value) { return std::string(value.GetString(), value.GetStringLength()); }
@@ -174,11 +176,11 @@ void match_claims(const HashedRekordClaims& claims, std::string_view key_or_cert
                   std::string_view payload) {
     std::string logged_key = single_pem_block(claims.public_key_content, "publicKey in Rekor SET");
     std::string our_key = single_pem_block(key_or_certificate_pem, "public key or cert to be matched against publicKey in Rekor SET");
-    if (logged_key != our_key) reject("publicKey in Rekor SET does not match: the SET logs another key or certificate than this signature's");
+    if (logged_key != our_key) reject_untrusted("publicKey in Rekor SET does not match: the SET logs another key or certificate than this signature's");
     std::string error;
     auto signature = go_base64_std_decode(base64_signature, error);
     if (!signature) reject("decoding signature base64: " + error);
-    if (claims.signature != *signature) reject("signature in Rekor SET does not match: the SET logs another signature than this one");
+    if (claims.signature != *signature) reject_untrusted("signature in Rekor SET does not match: the SET logs another signature than this one");
     if (!claims.has_data) reject("Missing \"data\" field in hashedrekord");
     if (!claims.has_hash) reject("Missing \"data.hash\" field in hashedrekord");
     if (!claims.hash_algorithm) reject("Missing \"data.hash.algorithm\" field in hashedrekord");
@@ -188,7 +190,7 @@ void match_claims(const HashedRekordClaims& claims, std::string_view key_or_cert
     if (!logged_hash) reject("Invalid \"data.hash.value\" field in hashedrekord: invalid hexadecimal");
     const std::string digest = util::raw_digest(util::DigestAlgorithm::sha256, payload);
     if (*logged_hash != digest)
-        reject("payload in Rekor SET does not match: the SET logs the SHA-256 of another payload (logged " + *claims.hash_value +
+        reject_untrusted("payload in Rekor SET does not match: the SET logs the SHA-256 of another payload (logged " + *claims.hash_value +
                ", this payload's is " + util::hex_encode(digest) + ")");
 }
 
@@ -254,7 +256,7 @@ VerifiedRekorSet verify_rekor_set(const std::vector<PublicKey>& rekor_keys, std:
         }
     }
     if (!trusted)
-        reject("cryptographic signature verification of Rekor SET failed: it is not signed by any of the " +
+        reject_untrusted("cryptographic signature verification of Rekor SET failed: it is not signed by any of the " +
                std::to_string(rekor_keys.size()) + " trusted Rekor public keys");
     std::string body;
     VerifiedRekorSet verified = parse_verified_payload(*canonical, body);

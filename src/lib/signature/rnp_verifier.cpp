@@ -219,7 +219,9 @@ OpenPgpVerifiedMessage RnpVerifier::check_signer(rnp_op_verify_signature_t signa
     UniqueKey key(key_raw);
     const rnp_result_t status = rnp_op_verify_signature_get_status(signature);
     const std::string fingerprint = key ? key_fingerprint(key.get()) : "";
-    if (status != RNP_SUCCESS) throw SignatureRejected("Invalid GPG signature: " + describe_status(status, key.get()));
+    if (status != RNP_SUCCESS)
+        throw SignatureRejected(status == RNP_ERROR_KEY_NOT_FOUND ? RejectionKind::untrusted_signer : RejectionKind::invalid_signature,
+                                "Invalid GPG signature: " + describe_status(status, key.get()));
     if (!key) throw SignatureRejected("Invalid GPG signature: key missing");
     OpenPgpVerifiedMessage message;
     message.signing_key = fingerprint;

@@ -21,13 +21,13 @@ std::string verifier_failure_message(const PublicKey& key) {
 // Returns the fingerprint of the first key that verifies; rejects with every key's failure otherwise.
 std::string verify_with_any_key(const std::vector<PublicKey>& keys, std::string_view untrusted_payload,
                                 std::string_view untrusted_raw_signature) {
-    if (keys.empty()) throw SignatureRejected("Need at least one public key to verify the sigstore payload, but got 0");
+    if (keys.empty()) throw SignatureRejected(RejectionKind::untrusted_signer, "Need at least one public key to verify the sigstore payload, but got 0");
     std::string failures;
     for (const PublicKey& key : keys) {
         if (key.verify(untrusted_payload, untrusted_raw_signature)) return key.fingerprint();
         failures += (failures.empty() ? "" : ", ") + verifier_failure_message(key);
     }
-    throw SignatureRejected("cryptographic signature verification failed: " + failures);
+    throw SignatureRejected(RejectionKind::untrusted_signer, "cryptographic signature verification failed: " + failures);
 }
 
 }  // namespace

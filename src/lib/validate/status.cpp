@@ -3,9 +3,6 @@
 namespace imgtrust::validate {
 namespace {
 
-bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
-
 int severity_rank(CheckStatus status) {
     switch (status) {
         case CheckStatus::identity_mismatch: return 3;
@@ -46,32 +43,16 @@ void take_accepted_signature(const Verdict& verdict, StatusDerivation& derived) 
 
 }  // namespace
 
-CheckStatus classify_signature_reason(const std::string& reason) {
-    if (starts_with(reason, "Signature for identity")) return CheckStatus::identity_mismatch;
-    if (starts_with(reason, "Signature for digest")) return CheckStatus::invalid_signature;
-    if (starts_with(reason, "cryptographic signature verification failed")) return CheckStatus::untrusted_key;
-    if (starts_with(reason, "Need at least one public key")) return CheckStatus::untrusted_key;
-    // GPG: a signature by a key the policy does not trust, or by an unknown key.
-    if (starts_with(reason, "signature by key") && contains(reason, "is not accepted")) return CheckStatus::untrusted_key;
-    if (contains(reason, "No public key")) return CheckStatus::untrusted_key;
-    // sigstoreSigned fulcio/pki/Rekor: the certificate or the Rekor SET does not
-    // make the signer trusted (chain, validity, EKU, OIDC issuer, email or
-    // hostname SAN, a SET by an untrusted Rekor key or for other bytes).
-    // A missing or malformed annotation stays invalid-signature.
-    if (starts_with(reason, "veryfing leaf certificate failed")) return CheckStatus::untrusted_key;
-    if (starts_with(reason, "Unexpected Fulcio OIDC issuer")) return CheckStatus::untrusted_key;
-    if (starts_with(reason, "Required email")) return CheckStatus::untrusted_key;
-    if (starts_with(reason, "Unexpected subject hostname")) return CheckStatus::untrusted_key;
-    // Keyless identity rules (certificate_identity.hpp): a SAN, URI or Fulcio extension not matching.
-    if (starts_with(reason, "Certificate subject: ")) return CheckStatus::untrusted_key;
-    if (starts_with(reason, "Certificate extension ")) return CheckStatus::untrusted_key;
-    // A Sigstore bundle verified for this digest by a trusted signer, under a
-    // signedIdentity other than matchDigestOnly: a bundle names no image.
-    if (starts_with(reason, "a Sigstore bundle signed by ") && contains(reason, "a bundle names no image"))
-        return CheckStatus::identity_mismatch;
-    if (starts_with(reason, "cryptographic signature verification of Rekor SET failed")) return CheckStatus::untrusted_key;
-    if (contains(reason, "in Rekor SET does not match")) return CheckStatus::untrusted_key;
-    return CheckStatus::invalid_signature;
+CheckStatus signature_status(RejectionKind kind) {
+    switch (kind) {
+        case RejectionKind::identity_mismatch: return CheckStatus::identity_mismatch;
+        case RejectionKind::untrusted_signer: return CheckStatus::untrusted_key;
+        // Another manifest's signature, a malformed one, or one no verifier exists for.
+        case RejectionKind::digest_mismatch:
+        case RejectionKind::invalid_signature:
+        case RejectionKind::unsupported:
+        default: return CheckStatus::invalid_signature;
+    }
 }
 
 StatusDerivation derive_status(const Verdict& verdict) {
@@ -84,15 +65,17 @@ StatusDerivation derive_status(const Verdict& verdict) {
     const RequirementOutcome* rejected = first_rejected(verdict);
     if (!rejected) return derived;  // not allowed and nothing rejected cannot happen; stays "rejected"
     if (!rejected->reason.empty()) derived.reasons.push_back(rejected->reason);
-    if (rejected->signatures.empty()) {
-        derived.status = starts_with(rejected->reason, "A signature was required, but no signature exists")
-                             ? CheckStatus::unsigned_image
-                             : CheckStatus::rejected;
+    if (rejected->rejection_kind == RejectionKind::no_signatures) {
+        derived.status = CheckStatus::unsigned_image;
+        return derived;
+    }
+    if (rejected->rejection_kind != RejectionKind::signatures_rejected || rejected->signatures.empty()) {
+        derived.status = CheckStatus::rejected;  // policy_reject, unsupported: the requirement never looked at signatures
         return derived;
     }
     CheckStatus worst = CheckStatus::untrusted_key;
     for (const auto& signature : rejected->signatures) {
-        CheckStatus status = classify_signature_reason(signature.reason);
+        CheckStatus status = signature_status(signature.rejection_kind);
         if (severity_rank(status) > severity_rank(worst)) worst = status;
         std::string line = "signature " + std::to_string(signature.index) + " (" + signature.format + "): " + signature.reason;
         if (!signature.hint.empty()) line += " (hint: " + signature.hint + ")";

@@ -6,6 +6,8 @@
 
 #include "../fixtures.hpp"
 #include "imgtrust/errors.hpp"
+#include "imgtrust/image.hpp"
+#include "imgtrust/verify.hpp"
 #include "validate/status.hpp"
 #include "validate/validation_policy.hpp"
 #include "validation_policy_support.hpp"
@@ -164,16 +166,35 @@ TEST_CASE("validation policy: unusable keyless and PKI trust files are configura
     CHECK(refusal(key_as_intermediates).find("--ca-intermediates") != std::string::npos);
 }
 
+// The kinds that keyless rejections carry, set where they are made (real
+// evaluations of the keyless/ci images; their statuses: identity_parity_test.cpp).
 TEST_CASE("status: certificate and Rekor SET rejections are untrusted-key, missing annotations invalid-signature") {
-    CHECK(classify_signature_reason("veryfing leaf certificate failed: certificate 0 of the chain") == CheckStatus::untrusted_key);
-    CHECK(classify_signature_reason("Unexpected Fulcio OIDC issuer \"a\" (the policy requires \"b\")") == CheckStatus::untrusted_key);
-    CHECK(classify_signature_reason("Required email \"a@b\" not found (got [])") == CheckStatus::untrusted_key);
-    CHECK(classify_signature_reason("Unexpected subject hostname: x509: certificate is valid for a, not b") ==
-          CheckStatus::untrusted_key);
-    CHECK(classify_signature_reason("cryptographic signature verification of Rekor SET failed: it is not signed") ==
-          CheckStatus::untrusted_key);
-    CHECK(classify_signature_reason("signature in Rekor SET does not match: the SET logs another signature") ==
-          CheckStatus::untrusted_key);
-    CHECK(classify_signature_reason("missing dev.sigstore.cosign/bundle annotation") == CheckStatus::invalid_signature);
-    CHECK(classify_signature_reason("missing dev.sigstore.cosign/certificate annotation") == CheckStatus::invalid_signature);
+    auto first_signature = [](const TrustOptions& options, const std::string& image) {
+        PolicyContext context(build_validation_policy(options));
+        Verdict verdict = context.evaluate(*parse_image_reference("dir:" + image));
+        REQUIRE_FALSE(verdict.requirements.empty());
+        CHECK(verdict.requirements[0].rejection_kind == RejectionKind::signatures_rejected);
+        REQUIRE_FALSE(verdict.requirements[0].signatures.empty());
+        INFO(verdict.requirements[0].signatures[0].reason);
+        return verdict.requirements[0].signatures[0];
+    };
+    TrustOptions ci;
+    ci.fulcio_ca_path = keyless("ci/fulcio-root.pem");
+    ci.rekor_key_paths = {keyless("ci/rekor.pub")};
+    ci.certificate_identity = "https://github.com/o/r/.github/workflows/x.yml@refs/heads/main";
+    ci.certificate_oidc_issuer = "https://token.actions.githubusercontent.com";
+    const std::string github = keyless("ci/images/ci-github");
+
+    TrustOptions wrong_issuer = ci;
+    wrong_issuer.certificate_oidc_issuer = "https://gitlab.com";
+    CHECK(first_signature(wrong_issuer, github).rejection_kind == RejectionKind::untrusted_signer);
+    TrustOptions wrong_identity = ci;
+    wrong_identity.certificate_identity = "https://github.com/o/r/.github/workflows/x.yml";
+    CHECK(first_signature(wrong_identity, github).rejection_kind == RejectionKind::untrusted_signer);
+    TrustOptions other_ca = ci;
+    other_ca.fulcio_ca_path = keyless("fulcio-other-root.pem");
+    CHECK(first_signature(other_ca, github).rejection_kind == RejectionKind::untrusted_signer);
+    // A key-signed signature without the Rekor bundle that fulcio requires.
+    CHECK(first_signature(ci, fixture_path("images/sigstore-ecdsa-p256-app-v1")).rejection_kind == RejectionKind::invalid_signature);
+    CHECK(signature_status(RejectionKind::untrusted_signer) == CheckStatus::untrusted_key);
 }
