@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -34,9 +33,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration", "registry"))
 sys.path.insert(0, HERE)
-import harness  # noqa: E402
 import publish  # noqa: E402
-from validate_bench import build_type, machine  # noqa: E402
+import bench_common  # noqa: E402
 
 KEY, PUB = publish.fixture_key("ecdsa-p256.key"), publish.fixture_key("ecdsa-p256.pub")
 GPG_KEY = publish.fixture_key("gpg-primary-only.gpg")
@@ -123,9 +121,7 @@ def sigstore_dir_policy(workdir):
 
 def validate_runs(arguments, registry, workdir, names):
     """Best (wall, cpu) per configuration over interleaved rounds."""
-    list_path = os.path.join(workdir, "list.txt")
-    with open(list_path, "w") as out:
-        out.write("".join("%s/%s\n" % (registry.host, name) for name in names))
+    list_path = bench_common.write_list(os.path.join(workdir, "list.txt"), names, registry.host)
     registries_d = os.path.join(workdir, "registries.d")
     publish.write_registries_d(registries_d, {registry.host: {"lookaside": "file://" + os.path.join(workdir, "lookaside")}})
     policy = gpg_policy(workdir)
@@ -188,13 +184,9 @@ def main():
     parser.add_argument("--cold", type=int, default=10)
     arguments = parser.parse_args()
     arguments.imgtrust = os.path.abspath(arguments.imgtrust)
-    workdir = harness.make_workdir("imgtrust-openpgp-bench-")
-    registry = None
-    try:
-        print("machine: " + machine() + "; load average %.1f %.1f %.1f" % os.getloadavg())
-        print("imgtrust build: buildtype=%s (%s)" % (build_type(arguments.imgtrust), arguments.imgtrust))
-        registry = harness.Registry(workdir, "plain")
-        harness.wait_registry_ready(registry)
+    print("load average before: %.1f %.1f %.1f" % os.getloadavg())
+    bench_common.print_machine_and_build(arguments.imgtrust)
+    with bench_common.registry_workdir("imgtrust-openpgp-bench-") as (workdir, registry):
         started = time.monotonic()
         names = push_images(registry, os.path.join(workdir, "lookaside"), arguments.n)
         print("pushed %d images, each GPG-signed (lookaside) and cosign-signed, in %.0f s" % (
@@ -203,10 +195,6 @@ def main():
         cold = cold_verify(arguments, workdir)
         report(arguments, best, cold)
         print("load average after: %.1f %.1f %.1f" % os.getloadavg())
-    finally:
-        if registry:
-            registry.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

@@ -35,17 +35,16 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration", "registry"))
-import harness  # noqa: E402
 import publish  # noqa: E402
 import referrers_push as rp  # noqa: E402
-from validate_bench import build_type, machine, timed  # noqa: E402
+import bench_common  # noqa: E402
+from validate_bench import timed  # noqa: E402
 
 PUB = publish.fixture_key("ecdsa-p256.pub")
 IMAGE = publish.fixture_image("unsigned")
@@ -88,9 +87,7 @@ def cpu_seconds(completed):
 
 
 def run_imgtrust(arguments, registry, workdir, names):
-    list_path = os.path.join(workdir, "images.txt")
-    with open(list_path, "w") as out:
-        out.write("".join("%s/%s\n" % (registry.host, name) for name in names))
+    list_path = bench_common.write_list(os.path.join(workdir, "images.txt"), names, registry.host)
     report = os.path.join(workdir, "report.json")
     command = [arguments.imgtrust, "validate", "-f", list_path, "-p", PUB, "--tls-verify=false", "-j", str(arguments.jobs),
                "-o", os.path.join(workdir, "failed.txt"), "-r", report, "-y"]
@@ -117,18 +114,11 @@ REQUEST_KINDS = (("referrers API", re.compile(r"/referrers/")),
 
 
 def request_kinds(lines):
-    """{kind: count} of the registry's access-log request lines (first matching kind wins)."""
-    counts = {}
-    for line in lines:
-        kind = next((name for name, pattern in REQUEST_KINDS if pattern.search(line)), "other")
-        counts[kind] = counts.get(kind, 0) + 1
-    return counts
+    return bench_common.request_kinds(lines, REQUEST_KINDS)
 
 
 def run_raw(arguments, registry, workdir, names):
-    list_path = os.path.join(workdir, "raw.txt")
-    with open(list_path, "w") as out:
-        out.write("".join(name + "\n" for name in names))
+    list_path = bench_common.write_list(os.path.join(workdir, "raw.txt"), names)
     seconds, _, requests, completed = timed([arguments.raw_client, registry.url, list_path, str(arguments.jobs)], registry)
     if completed.returncode != 0:
         raise RuntimeError("raw client failed: " + completed.stdout + completed.stderr[-1000:])
@@ -143,16 +133,8 @@ def main():
     parser.add_argument("--jobs", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved runs of each client")
     arguments = parser.parse_args()
-    workdir = harness.make_workdir("imgtrust-referrers-bench-")
-    registry = None
-    try:
-        print("machine: " + machine())
-        kind = build_type(arguments.imgtrust)
-        print("imgtrust build: buildtype=%s (%s)" % (kind, arguments.imgtrust))
-        if kind not in ("release", "debugoptimized"):
-            print("WARNING: not an optimised build; figures from it say little.", flush=True)
-        registry = harness.Registry(workdir, "plain")
-        harness.wait_registry_ready(registry)
+    bench_common.print_machine_and_build(arguments.imgtrust)
+    with bench_common.registry_workdir("imgtrust-referrers-bench-") as (workdir, registry):
         started = time.monotonic()
         names = push_images(registry, arguments.n)
         print("pushed %d images with a bundle referrer each in %.0f s" % (arguments.n, time.monotonic() - started))
@@ -184,10 +166,6 @@ def main():
                                                                 median([r[0] for r in runs["imgtrust"]])))
         print("  requests per tag image              %6.2f   (<= 5 with the .sig probe; plus the referrers API"
               " probes of the first concurrent jobs, once per run)" % (best_imgtrust[1] / n))
-    finally:
-        if registry:
-            registry.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

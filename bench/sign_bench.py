@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration", "registry"))
-import harness  # noqa: E402
+import bench_common  # noqa: E402
 import publish  # noqa: E402
 
 KEY = publish.fixture_key("ecdsa-p256.key")
@@ -45,11 +44,7 @@ REQUEST_KINDS = ((".sig manifest read", re.compile(r"^(GET|HEAD) \S+/manifests/s
 
 
 def request_kinds(lines):
-    counts = {}
-    for line in lines:
-        kind = next((name for name, pattern in REQUEST_KINDS if pattern.search(line)), "other")
-        counts[kind] = counts.get(kind, 0) + 1
-    return counts
+    return bench_common.request_kinds(lines, REQUEST_KINDS)
 
 
 def push_images(registry, count):
@@ -100,13 +95,9 @@ def main():
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=16)
     arguments = parser.parse_args()
-    workdir = harness.make_workdir("imgtrust-sign-bench-")
-    registry = harness.Registry(workdir, "plain")
-    try:
+    with bench_common.registry_workdir("imgtrust-sign-bench-") as (workdir, registry):
         names, digest = push_images(registry, arguments.n)
-        list_path = os.path.join(workdir, "images.txt")
-        with open(list_path, "w") as out:
-            out.write("".join(name + "\n" for name in names))
+        list_path = bench_common.write_list(os.path.join(workdir, "images.txt"), names)
         print("imgtrust sign, N=%d, -j %d, loopback docker-registry 2.8, ECDSA P-256" % (arguments.n, arguments.jobs))
         rounds = ((1, "first signature", KEY, 1), (2, "second key appended", publish.fixture_key("ed25519.key"), 2),
                   (3, "first key again: duplicate, nothing written", KEY, 2))
@@ -119,9 +110,6 @@ def main():
             wrong = [name for name in names[:20] if signature_count(registry, name, digest) != expected]
             if wrong:
                 print("!! %d of the first 20 images do not carry %d signatures: %s" % (len(wrong), expected, wrong[:3]))
-    finally:
-        registry.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

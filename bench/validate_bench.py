@@ -29,7 +29,6 @@ import gzip
 import hashlib
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -38,7 +37,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration", "registry"))
-import harness  # noqa: E402
+import bench_common  # noqa: E402
 import publish  # noqa: E402
 
 KEY, PUB = publish.fixture_key("ecdsa-p256.key"), publish.fixture_key("ecdsa-p256.pub")
@@ -94,9 +93,7 @@ def timed(command, registry, cwd=None):
 
 
 def run_imgtrust(arguments, registry, workdir, names, label):
-    list_path = os.path.join(workdir, label + ".txt")
-    with open(list_path, "w") as out:
-        out.write("".join("%s/%s\n" % (registry.host, name) for name in names))
+    list_path = bench_common.write_list(os.path.join(workdir, label + ".txt"), names, registry.host)
     command = [arguments.imgtrust, "validate", "-f", list_path, "-p", PUB, "--tls-verify=false", "-j", str(arguments.jobs),
                "-o", os.path.join(workdir, label + "-failed.txt"), "-r", os.path.join(workdir, label + "-report.json"), "-y"]
     seconds, rss, requests, completed = timed(command, registry)
@@ -106,9 +103,7 @@ def run_imgtrust(arguments, registry, workdir, names, label):
 
 
 def run_raw(arguments, registry, workdir, names):
-    list_path = os.path.join(workdir, "raw.txt")
-    with open(list_path, "w") as out:
-        out.write("".join(name + "\n" for name in names))
+    list_path = bench_common.write_list(os.path.join(workdir, "raw.txt"), names)
     seconds, rss, requests, completed = timed([arguments.raw_client, registry.url, list_path, str(arguments.jobs)], registry)
     if completed.returncode != 0:
         raise RuntimeError("raw client failed: " + completed.stdout + completed.stderr[-1000:])
@@ -138,32 +133,6 @@ def run_skopeo(arguments, registry, workdir, names):
     return seconds, len(subset), registry.request_count() - before
 
 
-def build_type(binary):
-    """The meson buildtype of the build directory holding `binary`, or "unknown"."""
-    directory = os.path.dirname(os.path.abspath(binary))
-    while directory != os.path.dirname(directory):
-        options = os.path.join(directory, "meson-info", "intro-buildoptions.json")
-        if os.path.exists(options):
-            with open(options) as source:
-                for option in json.load(source):
-                    if option.get("name") == "buildtype":
-                        return option.get("value", "unknown")
-            return "unknown"
-        directory = os.path.dirname(directory)
-    return "unknown"
-
-
-def machine():
-    model = "unknown CPU"
-    with open("/proc/cpuinfo") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return "%s, %d cores, %.0f GiB RAM, %s %s" % (model, os.cpu_count(), memory, platform.system(), platform.release())
-
-
 def main():
     parser = argparse.ArgumentParser(description="imgtrust validate benchmark")
     parser.add_argument("--imgtrust", required=True)
@@ -175,17 +144,9 @@ def main():
     parser.add_argument("--skopeo-images", type=int, default=40)
     parser.add_argument("--rss-images", type=int, default=10000)
     arguments = parser.parse_args()
-    workdir = harness.make_workdir("imgtrust-bench-")
-    registry = None
-    try:
-        print("machine: " + machine())
-        kind = build_type(arguments.imgtrust)
-        print("imgtrust build: buildtype=%s (%s)" % (kind, arguments.imgtrust))
-        if kind not in ("release", "debugoptimized"):
-            print("WARNING: not an optimised build; figures from it say little. Use a build directory set up with\n"
-                  "         meson setup build-release --buildtype=release", flush=True)
-        registry = harness.Registry(workdir, "plain")
-        harness.wait_registry_ready(registry)
+    bench_common.print_machine_and_build(arguments.imgtrust, " Use a build directory set up with\n"
+                                         "         meson setup build-release --buildtype=release")
+    with bench_common.registry_workdir("imgtrust-bench-") as (workdir, registry):
         started = time.monotonic()
         names = push_images(registry, arguments.n, arguments.layer_mib * 2**20)
         print("pushed and signed %d images (%d MiB layers) in %.0f s" % (arguments.n, arguments.layer_mib,
@@ -212,10 +173,6 @@ def main():
         print("  imgtrust / raw floor         %8.2f    (>= 0.9)" % (rates["imgtrust"] / rates["raw"]))
         print("  requests per tag image       %8.2f    (<= 3.0)" % (v_requests / n))
         print("  peak RSS, %d images      %8.1f MiB (< 64)" % (arguments.rss_images, b_rss / 1024))
-    finally:
-        if registry:
-            registry.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
