@@ -11,6 +11,23 @@
 
 namespace imgtrust::cli {
 
+// The registry access options of the list commands (sign, validate).
+struct RegistryAccessOptions {
+    bool tls_verify = true;
+    std::string tls_details, authfile, cert_dir, registries_d;
+    int retry_times = 3;
+};
+
+// --tls-verify, --tls-details, --authfile, --cert-dir, --registries.d and
+// --retry-times (0-20), in this order; only the --registries.d help differs
+// between commands (what its configuration is used for).
+void add_registry_access_options(CLI::App* command, RegistryAccessOptions& options,
+                                 const std::string& registries_d_help);
+
+// Copies the options into `system` (the auth file, certificate directory and
+// registries.d only when given). --tls-details is read by apply_tls_details.
+void apply_registry_access_options(const RegistryAccessOptions& options, SystemContext& system);
+
 // --tls-details FILE (containers-tls-details.yaml(5)).
 void add_tls_details_option(CLI::App* command, std::string& path);
 

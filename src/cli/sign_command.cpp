@@ -41,10 +41,8 @@ struct SignOptions {
     std::vector<std::string> oses{"linux"};
     int jobs = 1;
     std::string failed_file = "sign-failed.txt";
-    bool tls_verify = true;
     std::string timeout = "10m";
-    std::string authfile, cert_dir, registries_d, tls_details;
-    int retry_times = 3;
+    RegistryAccessOptions registry;
     bool debug = false;
 };
 
@@ -74,16 +72,12 @@ SystemContext make_system_context(const SignOptions& options, std::function<void
                                   std::shared_ptr<std::atomic<bool>> cancel = nullptr) {
     SystemContext system;
     if (cancel) system.cancel = std::move(cancel);
-    if (!options.authfile.empty()) system.auth_file = options.authfile;
-    if (!options.cert_dir.empty()) system.cert_dir = options.cert_dir;
-    if (!options.registries_d.empty()) system.registries_d = options.registries_d;
-    system.tls_verify = options.tls_verify;
-    system.retry_times = options.retry_times;
+    apply_registry_access_options(options.registry, system);
     system.timeout = validate::parse_go_duration(options.timeout);
     if (system.timeout.count() > 0 && system.timeout < system.request_timeout) system.request_timeout = system.timeout;
     if (system.timeout.count() == 0) system.timeout = std::chrono::hours(24 * 365);
     if (options.debug) system.debug_log = std::move(debug);
-    apply_tls_details(options.tls_details, system, system.debug_log);
+    apply_tls_details(options.registry.tls_details, system, system.debug_log);
     system.pool = registry::RegistryPool::for_context(system);
     return system;
 }
@@ -240,12 +234,7 @@ CommandAction register_sign_command(CLI::App& app) {
     cmd->add_option("-j,--jobs", o->jobs, "Images signed at once (1-64)")->check(CLI::Range(1, 64))->capture_default_str();
     cmd->add_option("-o,--failed", o->failed_file, "File for the images that could not be signed")->capture_default_str();
     cmd->add_option("--timeout", o->timeout, "Time limit per image (Go duration, 0 = none)")->capture_default_str();
-    cmd->add_option("--tls-verify", o->tls_verify, "Require HTTPS and verify certificates")->capture_default_str();
-    add_tls_details_option(cmd, o->tls_details);
-    cmd->add_option("--authfile", o->authfile, "Path of the authentication file (containers-auth.json)");
-    cmd->add_option("--cert-dir", o->cert_dir, "Directory of certificates (*.crt, *.cert, *.key) for the registry");
-    cmd->add_option("--registries.d", o->registries_d, "Directory of registries.d configuration (GPG lookaside)");
-    cmd->add_option("--retry-times", o->retry_times, "Retries on 429/5xx/transport errors")->check(CLI::Range(0, 20))->capture_default_str();
+    add_registry_access_options(cmd, o->registry, "Directory of registries.d configuration (GPG lookaside)");
     cmd->add_flag("--debug", o->debug, "Log each request to stderr");
     return [o]() -> int { return run_sign(*o); };
 }
