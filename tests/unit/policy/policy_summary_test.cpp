@@ -68,8 +68,9 @@ TEST_CASE("summary: several transports and scopes, keyPaths and keyData, several
         "oci": {"": [{"type": "reject"}], "/srv/images": [
             {"type": "signedBy", "keyType": "GPGKeys", "keyPaths": ["/k/a.gpg", "/k/b.gpg"],
              "signedIdentity": {"type": "exactReference", "dockerReference": "a.example/app:v1"}},
-            {"type": "sigstoreSigned", "keyData": "aGVsbG8=", "keyDatas": ["aGk="],
-             "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example", "signedPrefix": "a.example"}}]},
+            {"type": "sigstoreSigned", "keyData": "aGVsbG8=",
+             "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example", "signedPrefix": "a.example"}},
+            {"type": "sigstoreSigned", "keyDatas": ["aGk=", "aGVsbG8="]}]},
         "docker": {"a.example": [{"type": "sigstoreSigned", "keyPaths": ["/k/1.pub", "/k/2.pub"],
              "signedIdentity": {"type": "matchRepository"}}]}}})");
     REQUIRE(summary.scopes.size() == 4);
@@ -77,11 +78,12 @@ TEST_CASE("summary: several transports and scopes, keyPaths and keyData, several
     CHECK(summary.scopes[2].transport == "oci");
     CHECK(summary.scopes[2].scope.empty());  // the transport's own default scope
     const auto& layout = scope_named(summary, "oci", "/srv/images");
-    REQUIRE(layout.requirements.size() == 2);
+    REQUIRE(layout.requirements.size() == 3);
     CHECK(layout.requirements[0].keys == std::vector<std::string>{"/k/a.gpg", "/k/b.gpg"});
     CHECK(layout.requirements[0].identity == "exactReference a.example/app:v1");
-    CHECK(layout.requirements[1].keys == std::vector<std::string>{"keyData (5 bytes)", "keyDatas (2 bytes)"});
+    CHECK(layout.requirements[1].keys == std::vector<std::string>{"keyData (5 bytes)"});
     CHECK(layout.requirements[1].identity == "remapIdentity mirror.example -> a.example");
+    CHECK(layout.requirements[2].keys == std::vector<std::string>{"keyDatas (2 bytes)", "keyDatas (5 bytes)"});
     CHECK(layout.lookaside.empty());  // registries.d is only for docker images
     const auto& host = scope_named(summary, "docker", "a.example");
     CHECK(host.requirements.at(0).keys == std::vector<std::string>{"/k/1.pub", "/k/2.pub"});
@@ -93,18 +95,19 @@ TEST_CASE("summary: fulcio and pki trust and certificate identities") {
         {"type": "sigstoreSigned", "fulcio": {"caPath": "/ca.pem", "oidcIssuer": "https://issuer", "subjectEmail": "a@b.c"},
          "rekorPublicKeyPath": "/rekor.pub", "signedIdentity": {"type": "matchRepository"}},
         {"type": "sigstoreSigned", "pki": {"caRootsData": "aGVsbG8=", "caIntermediatesPath": "/i.pem", "subjectHostname": "h.example"}},
-        {"type": "sigstoreSigned", "keyPath": "/k.pub", "rekorPublicKeyPaths": ["/r1", "/r2"], "rekorPublicKeyDatas": ["aGk="]}
+        {"type": "sigstoreSigned", "keyPath": "/k.pub", "rekorPublicKeyPaths": ["/r1", "/r2"]},
+        {"type": "sigstoreSigned", "keyPath": "/k.pub", "rekorPublicKeyDatas": ["aGk="]}
     ]})");
     const auto& requirements = summary.scopes.at(0).requirements;
-    REQUIRE(requirements.size() == 3);
+    REQUIRE(requirements.size() == 4);
     CHECK(requirements[0].keys == std::vector<std::string>{"fulcio CA /ca.pem", "rekor key /rekor.pub"});
     CHECK(requirements[0].certificate_identity == std::vector<std::string>{"oidcIssuer=https://issuer", "subjectEmail=a@b.c"});
     CHECK(requirements[0].identity == "matchRepository");
     CHECK(requirements[1].keys == std::vector<std::string>{"pki CA roots caRootsData (5 bytes)", "pki CA intermediates /i.pem"});
     CHECK(requirements[1].certificate_identity == std::vector<std::string>{"subjectHostname=h.example"});
-    CHECK(requirements[2].keys ==
-          std::vector<std::string>{"/k.pub", "rekor key /r1", "rekor key /r2", "rekor key rekorPublicKeyDatas (2 bytes)"});
+    CHECK(requirements[2].keys == std::vector<std::string>{"/k.pub", "rekor key /r1", "rekor key /r2"});
     CHECK(requirements[2].certificate_identity.empty());
+    CHECK(requirements[3].keys == std::vector<std::string>{"/k.pub", "rekor key rekorPublicKeyDatas (2 bytes)"});
 }
 
 TEST_CASE("summary: the lookaside of docker scopes comes from registries.d, most specific section first") {
