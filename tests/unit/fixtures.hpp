@@ -2,9 +2,21 @@
 #pragma once
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 
 inline std::string fixture_path(const std::string& relative) {
     const char* root = std::getenv("IMGTRUST_FIXTURES");
     return std::string(root ? root : "tests/fixtures") + "/" + relative;
+}
+
+// The bytes of a fixture file; throws std::runtime_error (failing the test) when it cannot be read.
+inline std::string read_fixture(const std::string& relative) {
+    std::ifstream in(fixture_path(relative), std::ios::binary);
+    if (!in) throw std::runtime_error("missing fixture " + relative);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
 }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bundle_layout_image.hpp"
 #include "fixtures.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
@@ -16,14 +17,6 @@
 using namespace imgtrust;
 
 namespace {
-
-std::string read_fixture(const std::string& relative) {
-    std::ifstream in(fixture_path(relative), std::ios::binary);
-    REQUIRE(in);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
 
 std::string parse_error(const std::string& json) {
     try {
@@ -33,29 +26,6 @@ std::string parse_error(const std::string& json) {
     }
     return "(accepted)";
 }
-
-// One image manifest with one bundle attached, as an oci: layout would hold it.
-class BundleSource : public ImageSource {
-public:
-    BundleSource(std::string manifest, std::string bundle) : manifest_(std::move(manifest)), bundle_(std::move(bundle)) {}
-    ManifestBlob manifest(const std::string&) override { return {manifest_, "application/vnd.oci.image.manifest.v1+json"}; }
-    std::vector<UntrustedSignature> signatures(const std::string&) override {
-        return {SigstoreBundleSignature{bundle_, "application/vnd.dev.sigstore.bundle.v0.3+json", "oci-layout"}};
-    }
-
-private:
-    std::string manifest_, bundle_;
-};
-
-class LayoutReference : public ImageReference {
-public:
-    std::string transport_name() const override { return "oci"; }
-    std::string string_with_transport() const override { return "oci:/layouts/app:latest"; }
-    std::string policy_identity() const override { return "/layouts/app:latest"; }
-    std::vector<std::string> policy_namespaces() const override { return {"/layouts/app", "/layouts"}; }
-    std::optional<DockerReference> docker_reference() const override { return std::nullopt; }
-    std::unique_ptr<ImageSource> open(const SystemContext&) const override { return nullptr; }
-};
 
 // The sigstoreSigned requirement a fixture case stands for.
 std::string requirement_json(const rapidjson::Value& fixture, const std::string& identity_json) {

@@ -16,14 +16,6 @@ using namespace signature_test;
 
 namespace {
 
-std::vector<std::string> built_engines() {
-#ifdef IMGTRUST_HAVE_RNP
-    return {"gpgme", "rnp"};
-#else
-    return {"gpgme"};
-#endif
-}
-
 std::vector<std::string> corpus_cases() {
     std::vector<std::string> names;
     for (const auto& entry : std::filesystem::directory_iterator(fixture_path("openpgp")))

@@ -13,15 +13,6 @@ using namespace signature_test;
 
 namespace {
 
-// Every test runs on each engine built in.
-std::vector<std::string> built_engines() {
-#ifdef IMGTRUST_HAVE_RNP
-    return {"gpgme", "rnp"};
-#else
-    return {"gpgme"};
-#endif
-}
-
 std::unique_ptr<OpenPgpVerifier> make_keyring(const std::string& engine, const std::vector<std::string>& blobs) {
     return imgtrust::signature::make_openpgp_verifier(engine, blobs);
 }

@@ -18,10 +18,15 @@ inline const std::string other_digest = "sha256:f1e2d3c4b5a6978869504a3b2c1d0e1f
 inline const std::string signed_reference = "example.com/imgtrust/test:v1";
 inline const std::string other_reference = "example.com/imgtrust/other:v1";
 
-inline std::string read_fixture(const std::string& relative) {
-    auto content = imgtrust::util::read_file_bounded(fixture_path(relative), 4 * 1024 * 1024, "fixture");
-    if (!content) throw std::runtime_error("missing fixture " + relative);
-    return *content;
+using ::read_fixture;  // tests/unit/fixtures.hpp
+
+// Every OpenPGP engine built in: "gpgme", and "rnp" with IMGTRUST_HAVE_RNP.
+inline std::vector<std::string> built_engines() {
+#ifdef IMGTRUST_HAVE_RNP
+    return {"gpgme", "rnp"};
+#else
+    return {"gpgme"};
+#endif
 }
 
 // Rules that accept exactly signed_digest / signed_reference, with

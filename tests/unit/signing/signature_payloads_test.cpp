@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bundle_layout_image.hpp"
 #include "fixtures.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/verify.hpp"
@@ -24,40 +25,9 @@ namespace {
 
 const util::Digest manifest_digest = *util::Digest::parse("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 
-std::string read_fixture(const std::string& relative) {
-    std::ifstream in(fixture_path(relative), std::ios::binary);
-    REQUIRE(in);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
 signing::SigningKey fixture_key(const std::string& name) {
     return signing::SigningKey::load(read_fixture("keys/" + name + ".key"), {}, name);
 }
-
-// One OCI image manifest carrying one bundle, as an oci: layout holds it.
-class BundleSource : public ImageSource {
-public:
-    BundleSource(std::string manifest, std::string bundle) : manifest_(std::move(manifest)), bundle_(std::move(bundle)) {}
-    ManifestBlob manifest(const std::string&) override { return {manifest_, "application/vnd.oci.image.manifest.v1+json"}; }
-    std::vector<UntrustedSignature> signatures(const std::string&) override {
-        return {SigstoreBundleSignature{bundle_, "application/vnd.dev.sigstore.bundle.v0.3+json", "oci-layout"}};
-    }
-
-private:
-    std::string manifest_, bundle_;
-};
-
-class LayoutReference : public ImageReference {
-public:
-    std::string transport_name() const override { return "oci"; }
-    std::string string_with_transport() const override { return "oci:/layouts/app:latest"; }
-    std::string policy_identity() const override { return "/layouts/app:latest"; }
-    std::vector<std::string> policy_namespaces() const override { return {"/layouts/app", "/layouts"}; }
-    std::optional<DockerReference> docker_reference() const override { return std::nullopt; }
-    std::unique_ptr<ImageSource> open(const SystemContext&) const override { return nullptr; }
-};
 
 }  // namespace
 

@@ -26,14 +26,6 @@ namespace {
 
 const std::string fixture_password = "fixture-password";
 
-std::string read_fixture(const std::string& relative) {
-    std::ifstream in(fixture_path(relative), std::ios::binary);
-    REQUIRE(in);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
 signature::PublicKey public_key_of(const std::string& pub_fixture) {
     auto keys = signature::load_public_keys_pem(read_fixture(pub_fixture), pub_fixture);
     REQUIRE(keys.size() == 1);
