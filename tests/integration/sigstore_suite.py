@@ -37,6 +37,29 @@ def accepted_fingerprints(result):
             for sig in req.get("signatures", []) if sig.get("accepted")}
 
 
+SIGNATURE_KINDS = {"invalid-signature", "untrusted-signer", "digest-mismatch", "identity-mismatch", "unsupported"}
+REQUIREMENT_KINDS = {"no-signatures", "signatures-rejected", "policy-reject", "unsupported"}
+
+
+def rejection_kind_problems(result):
+    """docs/verify-json.md: every rejected requirement and signature has a typed
+    rejectionKind; accepted and not-evaluated ones have ""."""
+    try:
+        report = json.loads(result.stdout)["images"][0]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return []  # json_report_problems reports an unreadable document
+    problems = []
+    for req in report.get("requirements", []):
+        kind = req.get("rejectionKind")
+        if (req.get("result") == "rejected") != (kind in REQUIREMENT_KINDS) or (req.get("result") != "rejected" and kind != ""):
+            problems.append("requirement %s (%s) has rejectionKind %r" % (req.get("index"), req.get("result"), kind))
+        for sig in req.get("signatures", []):
+            kind = sig.get("rejectionKind")
+            if (kind == "") != bool(sig.get("accepted")) or (kind != "" and kind not in SIGNATURE_KINDS):
+                problems.append("signature %s (accepted %s) has rejectionKind %r" % (sig.get("index"), sig.get("accepted"), kind))
+    return problems
+
+
 def check_case(args, scratch, case):
     policy_path = common.write_policy(scratch, "case", case.policy)
     result = common.run_imgtrust(args.imgtrust, policy_path, case.image, ["--output", "json"])
@@ -53,6 +76,7 @@ def check_case(args, scratch, case):
             problems.append("no accepted signature names key %s: %s" % (want, result.stdout[-400:]))
     if result.exit_code in (0, 1):
         problems += common.json_report_problems(result, None)
+        problems += rejection_kind_problems(result)
     return problems, result
 
 
