@@ -15,8 +15,8 @@
 #include "cli/exit_codes.hpp"
 #include "cli/interrupt_watch.hpp"
 #include "cli/progress.hpp"
-#include "cli/registry_options.hpp"
 #include "cli/openpgp_engine_option.hpp"
+#include "cli/registry_options.hpp"
 #include "cli/staged_output.hpp"
 #include "imgtrust/errors.hpp"
 #include "registry/registry_pool.hpp"
@@ -39,9 +39,7 @@ struct ValidateOptions {
     bool validate_manifest_index = true;
     int jobs = 4;
     std::string timeout = "10m";
-    bool tls_verify = true;
-    std::string authfile, cert_dir, registries_d, tls_details;
-    int retry_times = 3;
+    RegistryAccessOptions registry;
     bool debug = false;
     std::string failed_file = "sign-failed.txt";
     std::string report_file = "sign-validate-report.[FORMAT]";
@@ -61,12 +59,8 @@ std::string report_path(const ValidateOptions& options) {
 SystemContext make_system_context(const ValidateOptions& options, ValidateProgress& progress,
                                   std::shared_ptr<std::atomic<bool>> cancel) {
     SystemContext system;
-    if (!options.authfile.empty()) system.auth_file = options.authfile;
-    if (!options.cert_dir.empty()) system.cert_dir = options.cert_dir;
-    if (!options.registries_d.empty()) system.registries_d = options.registries_d;
-    system.tls_verify = options.tls_verify;
+    apply_registry_access_options(options.registry, system);
     system.force_sigstore_attachments = true;  // hangar mode: cosign attachments are always read
-    system.retry_times = options.retry_times;
     system.timeout = validate::parse_go_duration(options.timeout);
     if (system.timeout.count() > 0 && system.timeout < system.request_timeout) system.request_timeout = system.timeout;
     if (system.timeout.count() == 0) system.timeout = std::chrono::hours(24 * 365);  // 0: no limit
@@ -75,7 +69,7 @@ SystemContext make_system_context(const ValidateOptions& options, ValidateProgre
             const std::string& label = validate::current_job_label();
             progress.print_line("DEBU [" + (label.empty() ? std::string("-") : label) + "] " + line);
         };
-    apply_tls_details(options.tls_details, system, system.debug_log);
+    apply_tls_details(options.registry.tls_details, system, system.debug_log);
     system.cancel = std::move(cancel);
     system.pool = registry::RegistryPool::for_context(system);
     return system;
@@ -289,12 +283,7 @@ CommandAction register_validate_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("-j,--jobs", o->jobs, "Images checked at once (1-64)")->check(CLI::Range(1, 64))->capture_default_str();
     cmd->add_option("--timeout", o->timeout, "Time limit per image (Go duration, 0 = none)")->capture_default_str();
-    cmd->add_option("--tls-verify", o->tls_verify, "Require HTTPS and verify certificates")->capture_default_str();
-    add_tls_details_option(cmd, o->tls_details);
-    cmd->add_option("--authfile", o->authfile, "Path of the authentication file (containers-auth.json)");
-    cmd->add_option("--cert-dir", o->cert_dir, "Directory of certificates (*.crt, *.cert, *.key) for the registry");
-    cmd->add_option("--registries.d", o->registries_d, "Directory of registries.d configuration");
-    cmd->add_option("--retry-times", o->retry_times, "Retries on 429/5xx/transport errors")->check(CLI::Range(0, 20))->capture_default_str();
+    add_registry_access_options(cmd, o->registry, "Directory of registries.d configuration");
     cmd->add_flag("--debug", o->debug, "Log each decision and request to stderr, prefixed by job and image");
     cmd->add_option("-o,--failed", o->failed_file, "File for the failed images, one list line each")->capture_default_str();
     cmd->add_option("-r,--report", o->report_file, "Report file")->capture_default_str();
