@@ -183,6 +183,8 @@ def _fixture_seeds(name):
         yield (SOURCE_ROOT / 'data' / 'sigstore' / 'public-good-trusted-root.json').read_bytes()
     elif name == 'fuzz_registries_d':
         yield from (p.read_bytes() for p in _files('policy/**/*.yaml.in', root=SOURCE_ROOT))
+    elif name == 'fuzz_signing_key':
+        yield from (p.read_bytes() for p in _files('signing-keys/*.key', 'keys/*.key'))
     elif name == 'fuzz_oci_archive':
         yield from _oci_archive_seeds()
     elif name == 'fuzz_extension_signatures':
