@@ -1,6 +1,8 @@
 // Images and their signatures, independent of the transport that holds them.
 #pragma once
 
+#include "imgtrust/export.hpp"
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -58,7 +60,7 @@ inline constexpr std::string_view sigstore_signature_annotation = "dev.cosignpro
 
 // Reading an image: its top-level manifest, a per-instance manifest of a
 // multi-platform image, and the signatures stored for either.
-class ImageSource {
+class IMGTRUST_API ImageSource {
 public:
     virtual ~ImageSource() = default;
     // instance_digest empty: the top-level manifest. Throws NotFoundError / FetchError.
@@ -68,7 +70,7 @@ public:
 };
 
 // A parsed "transport:reference", e.g. "dir:/tmp/img", "oci:/tmp/layout:tag".
-class ImageReference {
+class IMGTRUST_API ImageReference {
 public:
     virtual ~ImageReference() = default;
     virtual std::string transport_name() const = 0;
@@ -88,13 +90,13 @@ public:
 
 // Parses "dir:PATH", "oci:PATH[:REF]" or "docker://NAME[:TAG|@DIGEST]". Throws InvalidReferenceError (bad
 // syntax) or ConfigError (unknown or unsupported transport).
-std::unique_ptr<ImageReference> parse_image_reference(std::string_view text);
+IMGTRUST_API std::unique_ptr<ImageReference> parse_image_reference(std::string_view text);
 
 // "sha256:<hex>" of the given bytes.
-std::string sha256_digest(std::string_view bytes);
+IMGTRUST_API std::string sha256_digest(std::string_view bytes);
 
 // Manifest media types; is_manifest_list() is true for Docker lists and OCI indexes.
-bool is_manifest_list(const ManifestBlob& manifest);
+IMGTRUST_API bool is_manifest_list(const ManifestBlob& manifest);
 
 // Instances of a manifest list or OCI index (manifest_list_instances throws
 // FetchError for a list of more than max_manifest_list_instances).
@@ -105,6 +107,6 @@ struct ManifestInstance {
     std::string architecture;
     std::string variant;
 };
-std::vector<ManifestInstance> manifest_list_instances(const ManifestBlob& list);
+IMGTRUST_API std::vector<ManifestInstance> manifest_list_instances(const ManifestBlob& list);
 
 }  // namespace imgtrust

@@ -1,6 +1,8 @@
 // containers-policy.json(5) as data, parsed strictly.
 #pragma once
 
+#include "imgtrust/export.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -31,7 +33,7 @@ struct SignedIdentity {
     std::string signed_prefix;      // remapIdentity.signedPrefix
 };
 
-const char* identity_kind_name(SignedIdentity::Kind kind);
+IMGTRUST_API const char* identity_kind_name(SignedIdentity::Kind kind);
 
 struct InsecureAcceptAnythingRequirement {};
 struct RejectRequirement {};
@@ -124,7 +126,7 @@ struct Requirement {
     std::string location;  // JSON location in the policy file, for messages
 };
 
-const char* requirement_type_name(const RequirementValue& value);  // the policy "type" string
+IMGTRUST_API const char* requirement_type_name(const RequirementValue& value);  // the policy "type" string
 
 using Requirements = std::vector<Requirement>;
 using Scopes = std::map<std::string, Requirements>;  // scope -> requirements
@@ -146,20 +148,20 @@ struct PolicyDiagnostic {
 // Parses policy JSON strictly: unknown or duplicate keys, wrong types, trailing
 // data, a missing "default", empty requirement lists, invalid scopes and
 // invalid key-source combinations all throw PolicyFormatError naming the location.
-Policy parse_policy(std::string_view json, const std::string& source_name);
+IMGTRUST_API Policy parse_policy(std::string_view json, const std::string& source_name);
 
 // Like parse_policy, but records every error instead of stopping at the first.
 // Returns the diagnostics (errors only; lint adds warnings on top).
-std::vector<PolicyDiagnostic> collect_policy_errors(std::string_view json);
+IMGTRUST_API std::vector<PolicyDiagnostic> collect_policy_errors(std::string_view json);
 
 // `imgtrust policy lint`: every parse error (as collect_policy_errors), then,
 // if the policy is valid, warnings about policies that are valid but probably
 // not what was meant (insecure or shadowed scopes, unknown transports, missing
 // key files, the cosign identity trap, requirements that reject everything).
-std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::string& source_name);
+IMGTRUST_API std::vector<PolicyDiagnostic> lint_policy(std::string_view json, const std::string& source_name);
 
 // Reads (at most 4 MiB) and parses a policy file. A missing or unreadable file is a ConfigError.
-Policy load_policy_file(const std::string& path);
+IMGTRUST_API Policy load_policy_file(const std::string& path);
 
 // The policy file c/image v5.40 would use, and why (for --debug): the explicit
 // path if given, else $CONTAINERS_POLICY_JSON (which must exist), else the first
@@ -171,12 +173,12 @@ struct PolicyFileLocation {
     std::string path;
     std::string reason;  // e.g. "given by --policy", "named by CONTAINERS_POLICY_JSON", "the admin policy file; not found: ..."
 };
-PolicyFileLocation locate_policy_file(const std::optional<std::string>& explicit_path);
+IMGTRUST_API PolicyFileLocation locate_policy_file(const std::optional<std::string>& explicit_path);
 
 // locate_policy_file(explicit_path).path.
-std::string resolve_policy_path(const std::optional<std::string>& explicit_path);
+IMGTRUST_API std::string resolve_policy_path(const std::optional<std::string>& explicit_path);
 
 // The in-memory policy that --insecure-policy stands for.
-Policy insecure_accept_anything_policy();
+IMGTRUST_API Policy insecure_accept_anything_policy();
 
 }  // namespace imgtrust

@@ -1,6 +1,8 @@
 // Docker references, parsed and normalised as c/image's docker/reference does.
 #pragma once
 
+#include "imgtrust/export.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -8,7 +10,7 @@ namespace imgtrust {
 
 // A normalised named reference: domain "docker.io", path "library/busybox",
 // optional tag and digest. Empty tag/digest means absent.
-struct DockerReference {
+struct IMGTRUST_API DockerReference {
     std::string domain;
     std::string path;
     std::string tag;
@@ -28,13 +30,13 @@ struct DockerReference {
 // adds "docker.io" and "library/" as Docker does. Throws InvalidReferenceError
 // with a precise message on any grammar violation (uppercase repository,
 // bad tag, bad digest, over-long name, 64-hex identifier, ...).
-DockerReference parse_normalized_named(std::string_view text);
+IMGTRUST_API DockerReference parse_normalized_named(std::string_view text);
 
 // TagNameOnly: a name-only reference gets ":latest"; others are unchanged.
-DockerReference with_default_tag(DockerReference ref);
+IMGTRUST_API DockerReference with_default_tag(DockerReference ref);
 
 // Validates a "algorithm:hex" digest string as go-digest does (sha256 64 hex,
 // sha384 96, sha512 128; lowercase hex). Throws InvalidReferenceError.
-void validate_digest(std::string_view digest);
+IMGTRUST_API void validate_digest(std::string_view digest);
 
 }  // namespace imgtrust

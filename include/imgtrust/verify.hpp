@@ -2,6 +2,8 @@
 // PolicyContext.IsRunningImageAllowed answers.
 #pragma once
 
+#include "imgtrust/export.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,7 +51,7 @@ enum class RejectionKind {
     policy_reject,        // a "reject" requirement
 };
 // The stable report name: "invalid-signature", "untrusted-signer", … ("" for none).
-const char* rejection_kind_name(RejectionKind kind);
+IMGTRUST_API const char* rejection_kind_name(RejectionKind kind);
 
 // The outcome of one signature under one requirement.
 struct SignatureOutcome {
@@ -99,7 +101,7 @@ enum class MultiArchRule {
     // single-manifest image is evaluated as under `platform`.
     index_or_platform,
 };
-const char* multi_arch_rule_name(MultiArchRule rule);  // "platform", "index-or-platform"
+IMGTRUST_API const char* multi_arch_rule_name(MultiArchRule rule);  // "platform", "index-or-platform"
 
 // The verdict for one image (one manifest: the single-platform one that is used).
 struct Verdict {
@@ -154,7 +156,7 @@ struct EvaluationOptions {
 };
 
 // Holds one parsed policy; loads key material lazily, once per requirement.
-class PolicyContext {
+class IMGTRUST_API PolicyContext {
 public:
     explicit PolicyContext(Policy policy, EvaluationOptions options = {});
     ~PolicyContext();

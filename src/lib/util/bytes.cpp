@@ -47,6 +47,12 @@ const char* file_kind(mode_t mode) {
 // O_NONBLOCK makes open() return at once on a FIFO with no writer (it would
 // otherwise block forever); fstat on the open descriptor then refuses anything
 // but a regular file, with no window for the path to change in between.
+}  // namespace imgtrust::util
+
+namespace imgtrust {
+
+using namespace util;  // the descriptor guard and file_kind above
+
 std::optional<std::string> read_file_bounded(const std::string& path, std::size_t max_bytes, const std::string& what) {
     const std::string reading = "reading " + what + " " + path + ": ";
     FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
@@ -74,6 +80,10 @@ std::optional<std::string> read_file_bounded(const std::string& path, std::size_
     }
     return data;
 }
+
+}  // namespace imgtrust
+
+namespace imgtrust::util {
 
 std::optional<std::string> base64_decode(std::string_view text) {
     if (text.size() % 4 != 0) return std::nullopt;

@@ -6,14 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "imgtrust/files.hpp"
+
 namespace imgtrust::util {
 
-// The one bounded file reader for files named by users and images. Reads a
-// whole regular file, refusing more than max_bytes. Returns nullopt if the file
-// does not exist; throws FetchError for FIFOs, devices, directories and other
-// non-regular files (never blocking on them), other read failures or oversize
-// files (`what` names the file's role in messages, e.g. "manifest").
-std::optional<std::string> read_file_bounded(const std::string& path, std::size_t max_bytes, const std::string& what);
+// The one bounded file reader: imgtrust::read_file_bounded (include/imgtrust/files.hpp).
+using ::imgtrust::read_file_bounded;
 
 // Standard base64 (RFC 4648, with padding). decode returns nullopt on invalid input.
 std::optional<std::string> base64_decode(std::string_view text);

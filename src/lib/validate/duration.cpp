@@ -5,7 +5,7 @@
 
 #include "imgtrust/errors.hpp"
 
-namespace imgtrust::validate {
+namespace imgtrust {
 namespace {
 
 // Nanoseconds per unit, or 0 for an unknown unit.
@@ -45,4 +45,4 @@ std::chrono::milliseconds parse_go_duration(const std::string& text) {
     return std::chrono::milliseconds(static_cast<long long>(nanoseconds / 1e6));
 }
 
-}  // namespace imgtrust::validate
+}  // namespace imgtrust

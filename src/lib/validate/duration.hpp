@@ -3,12 +3,11 @@
 // "10m", "1h30m", "2.5s". A bare "0" is zero.
 #pragma once
 
-#include <chrono>
-#include <string>
+#include "imgtrust/duration.hpp"
 
 namespace imgtrust::validate {
 
-// Throws ConfigError naming the text when it is not a valid, non-negative duration.
-std::chrono::milliseconds parse_go_duration(const std::string& text);
+// Declared in the public API (include/imgtrust/duration.hpp).
+using ::imgtrust::parse_go_duration;
 
 }  // namespace imgtrust::validate
