@@ -105,6 +105,7 @@ check_consumers() {
 }
 
 check_packages
+[[ -x $IMGTRUST ]] || { fail "$IMGTRUST is not installed: install ./dist/*.deb first (./dev deb)"; exit 1; }
 check_linkage
 check_demo_local
 check_openpgp_engines
