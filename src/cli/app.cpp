@@ -18,6 +18,7 @@ int run(int argc, char** argv) {
         {"generate-key", register_generate_key_command(app)},
         {"sign", register_sign_command(app)},
         {"report", register_report_command(app)},
+        {"serve", register_serve_command(app)},
     };
     try {
         app.parse(argc, argv);

@@ -17,6 +17,7 @@ CommandAction register_verify_bundle_command(CLI::App& app);
 CommandAction register_generate_key_command(CLI::App& app);
 CommandAction register_sign_command(CLI::App& app);
 CommandAction register_report_command(CLI::App& app);
+CommandAction register_serve_command(CLI::App& app);
 
 // The whole CLI: parses argv, runs the chosen command, maps errors to exit codes.
 int run(int argc, char** argv);
