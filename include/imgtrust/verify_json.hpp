@@ -33,6 +33,11 @@ IMGTRUST_API void write_verify_json(std::ostream& out, const std::vector<ImageRe
 // of newline-delimited JSON, and what imgtrust_result_json returns.
 IMGTRUST_API std::string image_result_json(const ImageResult& result);
 
+// The first reason a verdict denies, as the CLI's "Rejected:" line says it:
+// the verdict's own reason (--require-signed), else "<type>: <reason>" of the
+// first rejected requirement, else "rejected by policy".
+IMGTRUST_API std::string first_rejection_reason(const Verdict& verdict);
+
 // The stable "error.kind" for an exception thrown while evaluating one image:
 // PolicyFormatError "policy", other ConfigError "config", NotFoundError
 // "not-found", other FetchError "fetch", anything else "internal".

@@ -174,6 +174,13 @@ std::string image_result_json(const ImageResult& result) {
     return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::string first_rejection_reason(const Verdict& verdict) {
+    if (!verdict.reason.empty()) return verdict.reason;
+    for (const auto& requirement : verdict.requirements)
+        if (requirement.state == RequirementOutcome::State::rejected) return requirement.type + ": " + requirement.reason;
+    return "rejected by policy";
+}
+
 std::string error_kind_for(const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
