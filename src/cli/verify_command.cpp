@@ -130,15 +130,6 @@ void verify_one(PolicyContext& context, const std::string& image_text, bool all_
     }
 }
 
-// The first reason a verdict denies: its own (require-signed) or the first rejected requirement's.
-// TODO: imgtrust::first_rejection_reason (verify_json.hpp) once it is on main.
-std::string rejection_reason_of(const Verdict& verdict) {
-    if (!verdict.reason.empty()) return verdict.reason;
-    for (const auto& requirement : verdict.requirements)
-        if (requirement.state == RequirementOutcome::State::rejected) return requirement.type + ": " + requirement.reason;
-    return "rejected by policy";
-}
-
 // DESIGN.md §4: a rejection ends with one stderr line naming the image and the
 // first reason, even when stdout carries the whole report (--output json > file).
 // Errors (exit 2 and 3) already end with their "Error: …" lines.
@@ -152,7 +143,7 @@ void print_rejection_line(const std::vector<ImageResult>& results, ExitCode code
         ++rejected;
     }
     if (!first) return;
-    std::string reason = rejection_reason_of(*first->verdict);
+    std::string reason = first_rejection_reason(*first->verdict);  // imgtrust/verify_json.hpp
     if (auto newline = reason.find('\n'); newline != std::string::npos) reason = reason.substr(0, newline) + " …";
     std::cerr << "Rejected: " << first->image << ": " << reason;
     if (rejected > 1) std::cerr << " (and " << rejected - 1 << " more rejected)";
