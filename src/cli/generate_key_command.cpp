@@ -17,7 +17,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/password_prompt.hpp"
 #include "imgtrust/errors.hpp"
-#include "signing/signing_key.hpp"
+#include "imgtrust/keys.hpp"
 
 namespace imgtrust::cli {
 namespace {
@@ -55,7 +55,7 @@ int run_generate_key(const GenerateKeyOptions& options) {
         for (const std::string& path : {key_path, public_path})
             if (exists(path)) throw ConfigError(path + " already exists; remove it, choose another --output-key-prefix, or pass --force");
     std::string password = cosign_password_source(key_path, true)();
-    signing::GeneratedKeyPair pair = signing::generate_cosign_key_pair(password);
+    CosignKeyPair pair = generate_cosign_key_pair(password);
     OPENSSL_cleanse(password.data(), password.size());
     write_file(key_path, pair.encrypted_private_pem, 0600, options.force);
     write_file(public_path, pair.public_pem, 0644, options.force);

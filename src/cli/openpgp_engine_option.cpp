@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "signature/openpgp_verifier.hpp"
+#include "imgtrust/openpgp.hpp"
 
 namespace imgtrust::cli {
 
@@ -12,13 +12,11 @@ void add_openpgp_engine_option(CLI::App& command, std::string& engine) {
     command.add_option("--openpgp-engine", engine,
                        "OpenPGP engine for signedBy (GPG) signatures: rnp (in-process, the default when built with "
                        "it) or gpgme (gpg processes, as c/image)")
-        ->check(CLI::IsMember({"gpgme", "rnp"}));
+        ->check(CLI::IsMember(openpgp_engine_names()));
 }
 
 void apply_openpgp_engine(const std::string& engine) {
-    signature::check_openpgp_engine(engine);
-    const std::string_view chosen = engine.empty() ? signature::default_openpgp_engine() : std::string_view(engine);
-    if (chosen != signature::openpgp_engine_rnp) return;
+    if (resolve_openpgp_engine(engine) != "rnp") return;
     static bool quieted = false;
     if (quieted) return;
     if (FILE* sink = std::fopen("/dev/null", "w")) {

@@ -8,21 +8,15 @@
 #include "cli/policy_show.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/policy.hpp"
-#include "util/bytes.hpp"
+#include "imgtrust/policy_summary.hpp"
 
 namespace imgtrust::cli {
 namespace {
 
 int run_lint(const std::string& path) {
-    std::optional<std::string> json;
-    try {
-        json = util::read_file_bounded(path, 4 * 1024 * 1024, "policy file");
-    } catch (const FetchError& e) {
-        throw ConfigError(e.what());
-    }
-    if (!json) throw ConfigError("policy file " + path + " does not exist");
+    const std::string json = read_policy_file_text(path);
     std::size_t errors = 0, warnings = 0;
-    for (const auto& d : lint_policy(*json, path)) {
+    for (const auto& d : lint_policy(json, path)) {
         bool is_error = d.severity == PolicyDiagnostic::Severity::error;
         (is_error ? errors : warnings)++;
         std::cout << path << ": " << (is_error ? "error" : "warning") << ": "

@@ -17,12 +17,9 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/policy_show.hpp"
-#include "config/registries_d.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/policy.hpp"
-#include "policy/policy_file.hpp"
-#include "policy/policy_summary.hpp"
-#include "util/bytes.hpp"
+#include "imgtrust/policy_summary.hpp"
 
 namespace imgtrust::cli {
 namespace {
@@ -49,7 +46,7 @@ void write_strings(Writer& w, const char* key, const std::vector<std::string>& v
     w.EndArray();
 }
 
-void write_json(const policy::PolicySummary& summary) {
+void write_json(const PolicySummary& summary) {
     rapidjson::OStreamWrapper stream(std::cout);
     Writer w(stream);
     w.SetIndent(' ', 2);
@@ -94,7 +91,7 @@ std::string joined(const std::vector<std::string>& values, const std::string& no
 // podman's columns (TRANSPORT NAME TYPE ID STORE) with imgtrust's names:
 // the keys column lists key files and data, IDENTITY the signedIdentity and
 // certificate rules; "-" where a column does not apply.
-void write_table(const policy::PolicySummary& summary, bool heading) {
+void write_table(const PolicySummary& summary, bool heading) {
     std::vector<std::array<std::string, 6>> rows;
     if (heading) rows.push_back({"TRANSPORT", "SCOPE", "TYPE", "KEYS", "IDENTITY", "LOOKASIDE"});
     for (const auto& scope : summary.scopes)
@@ -124,20 +121,13 @@ int run_show(const ShowOptions& options) {
     if (!options.policy_path.empty()) explicit_path = options.policy_path;
     const std::string path = locate_policy_file(explicit_path).path;
     if (options.raw) {  // podman prints the file as it is, valid or not, with a newline after it
-        std::optional<std::string> bytes;
-        try {
-            bytes = util::read_file_bounded(path, policy::max_policy_file_bytes, "policy file");
-        } catch (const FetchError& e) {
-            throw ConfigError(e.what());
-        }
-        if (!bytes) throw ConfigError("policy file " + path + " does not exist");
-        std::cout << *bytes << "\n";
+        std::cout << read_policy_file_text(path) << "\n";
         return exit_accepted;
     }
     const Policy policy = load_policy_file(path);
     std::optional<std::string> registries_dir;
     if (!options.registries_d.empty()) registries_dir = options.registries_d;
-    const policy::PolicySummary summary = policy::summarize_policy(policy, config::load_registries_d(registries_dir));
+    const PolicySummary summary = summarize_policy(policy, registries_dir);
     if (options.json)
         write_json(summary);
     else

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "config/tls_details.hpp"
+#include "imgtrust/tls.hpp"
 
 namespace imgtrust::cli {
 
@@ -35,8 +35,8 @@ void apply_registry_access_options(const RegistryAccessOptions& options, SystemC
 void apply_tls_details(const std::string& path, SystemContext& system,
                        const std::function<void(const std::string&)>& debug) {
     if (path.empty()) return;
-    system.tls_details = std::make_shared<const config::TlsDetails>(config::load_tls_details_file(path));
-    if (debug) debug(config::describe_tls_details(*system.tls_details));
+    system.tls_details = load_tls_details_file(path);
+    if (debug) debug(describe_tls_details(*system.tls_details));
 }
 
 }  // namespace imgtrust::cli

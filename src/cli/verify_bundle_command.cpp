@@ -8,15 +8,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "imgtrust/bundle.hpp"
 #include "imgtrust/errors.hpp"
-#include "signature/certificate_identity.hpp"
-#include "signature/rejection.hpp"
-#include "sigstore/bundle.hpp"
-#include "sigstore/bundle_verifier.hpp"
-#include "sigstore/public_good_root.hpp"
-#include "sigstore/trusted_root.hpp"
-#include "util/bytes.hpp"
-#include "util/text.hpp"
+#include "imgtrust/files.hpp"
 
 namespace imgtrust::cli {
 namespace {
@@ -38,7 +32,7 @@ struct VerifyBundleOptions {
 std::string read_input(const std::string& path, std::size_t max_bytes, const std::string& role) {
     std::optional<std::string> bytes;
     try {
-        bytes = util::read_file_bounded(path, max_bytes, role);
+        bytes = read_file_bounded(path, max_bytes, role);
     } catch (const FetchError& e) {
         throw ConfigError(e.what());
     }
@@ -49,25 +43,21 @@ std::string read_input(const std::string& path, std::size_t max_bytes, const std
 // "The digest should start with the sha256: prefix, should be the right length
 // for a hexadecimal SHA-256 digest, and should not be a path on disk. If any of
 // those conditions are not met, the input should be interpreted as a filepath."
-sigstore::ArtifactExpectation artifact_from_argument(const std::string& argument) {
+BundleArtifact artifact_from_argument(const std::string& argument) {
     struct stat status {};
     bool is_path = ::stat(argument.c_str(), &status) == 0;
-    if (!is_path && argument.rfind("sha256:", 0) == 0) {
-        if (auto digest = util::Digest::parse(util::ascii_lowercase(argument))) return sigstore::ArtifactExpectation::of_digest(*digest);
-    }
-    return sigstore::ArtifactExpectation::of_bytes(read_input(argument, max_artifact_bytes, "artifact"));
+    if (!is_path)
+        if (auto digest = BundleArtifact::of_sha256_digest(argument)) return *digest;
+    return BundleArtifact::of_bytes(read_input(argument, max_artifact_bytes, "artifact"));
 }
 
-const sigstore::TrustedRoot& choose_trusted_root(const VerifyBundleOptions& options, std::optional<sigstore::TrustedRoot>& storage) {
-    if (!options.trusted_root_path.empty()) {
-        storage = sigstore::parse_trusted_root(read_input(options.trusted_root_path, sigstore::max_trusted_root_bytes, "trusted root"),
-                                               options.trusted_root_path);
-        return *storage;
-    }
+BundleVerifier trusting_root(const VerifyBundleOptions& options) {
+    if (!options.trusted_root_path.empty())
+        return BundleVerifier(read_input(options.trusted_root_path, max_trusted_root_bytes, "trusted root"), options.trusted_root_path);
     if (options.staging)
         throw ConfigError("--staging: no trusted root of the Sigstore staging instance is available offline; "
                           "pass the staging trusted_root.json with --trusted-root");
-    return sigstore::public_good_trusted_root();
+    return BundleVerifier();
 }
 
 void check_usage(const VerifyBundleOptions& options) {
@@ -78,48 +68,37 @@ void check_usage(const VerifyBundleOptions& options) {
         throw ConfigError("give either --key, or both --certificate-identity and --certificate-oidc-issuer");
 }
 
-void print_result(const sigstore::VerifiedBundle& result) {
-    std::cout << "Verified OK: "
-              << (result.content_kind == sigstore::ContentKind::dsse_envelope ? "DSSE envelope (" + result.payload_type + ")" : "message signature")
-              << "\n";
-    if (result.certificate) {
-        std::cout << "  certificate issuer: " << result.certificate->issuer << "\n";
-        for (const auto& name : result.certificate->subject_alternative_names) std::cout << "  subject alternative name: " << name << "\n";
-        if (!result.certificate->oidc_issuer.empty()) std::cout << "  OIDC issuer: " << result.certificate->oidc_issuer << "\n";
+void print_result(const BundleVerification& result) {
+    std::cout << "Verified OK: " << (result.dsse_envelope ? "DSSE envelope (" + result.payload_type + ")" : "message signature") << "\n";
+    if (result.has_certificate) {
+        std::cout << "  certificate issuer: " << result.certificate_issuer << "\n";
+        for (const auto& name : result.certificate_sans) std::cout << "  subject alternative name: " << name << "\n";
+        if (!result.certificate_oidc_issuer.empty()) std::cout << "  OIDC issuer: " << result.certificate_oidc_issuer << "\n";
     } else {
-        std::cout << "  key: " << result.signing_key.algorithm() << " " << result.signing_key.fingerprint() << "\n";
+        std::cout << "  key: " << result.key_algorithm << " " << result.key_fingerprint << "\n";
     }
     if (!result.predicate_type.empty()) std::cout << "  predicate type: " << result.predicate_type << "\n";
-    for (const auto& time : result.time_sources)
-        std::cout << "  time (" << time.kind_name() << "): " << signature::rfc3339_utc(time.time) << " from " << time.authority << "\n";
+    for (const auto& time : result.signing_times)
+        std::cout << "  time (" << time.source << "): " << format_rfc3339_utc(time.time) << " from " << time.authority << "\n";
     std::cout << "  verified transparency log entries: " << result.verified_tlog_entries << "\n";
 }
 
 int run_verify_bundle(const VerifyBundleOptions& options) {
     check_usage(options);
-    std::optional<sigstore::TrustedRoot> storage;
-    sigstore::BundleVerificationOptions verification;
-    verification.trusted_root = &choose_trusted_root(options, storage);
-    std::optional<signature::IdentityRequirement> identity;
-    if (!options.key_path.empty()) {
-        verification.trusted_keys = signature::load_public_keys_pem(read_input(options.key_path, max_key_bytes, "key file"), options.key_path);
-        verification.observer_timestamp_threshold = 0;  // a key does not expire: no signing time is needed
-    } else {
-        signature::IdentityRequirementSpec spec;
-        spec.subject = options.certificate_identity;
-        spec.oidc_issuer = options.certificate_oidc_issuer;
-        identity.emplace(spec);
-        verification.check_identity = [&identity](const signature::Certificate& leaf) { signature::match_certificate_identity(leaf, *identity); };
-    }
-    std::string bundle = read_input(options.bundle_path, sigstore::max_bundle_bytes, "bundle");
-    sigstore::ArtifactExpectation artifact = artifact_from_argument(options.file_or_digest);
-    try {
-        print_result(sigstore::verify_bundle(bundle, artifact, verification));
-        return exit_accepted;
-    } catch (const signature::SignatureRejected& e) {
-        std::cerr << "Error: bundle " << options.bundle_path << " not verified: " << e.what() << "\n";
+    BundleVerifier verifier = trusting_root(options);
+    if (!options.key_path.empty())
+        verifier.trust_public_keys(read_input(options.key_path, max_key_bytes, "key file"), options.key_path);
+    else
+        verifier.require_certificate_identity(options.certificate_identity, options.certificate_oidc_issuer);
+    std::string bundle = read_input(options.bundle_path, max_sigstore_bundle_bytes, "bundle");
+    BundleArtifact artifact = artifact_from_argument(options.file_or_digest);
+    BundleVerification result = verifier.verify(bundle, artifact);
+    if (!result.verified) {
+        std::cerr << "Error: bundle " << options.bundle_path << " not verified: " << result.rejection_reason << "\n";
         return exit_rejected;
     }
+    print_result(result);
+    return exit_accepted;
 }
 
 }  // namespace

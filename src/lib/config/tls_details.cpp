@@ -17,6 +17,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "imgtrust/errors.hpp"
+#include "imgtrust/tls.hpp"
 #include "util/bytes.hpp"
 #include "util/go_quote.hpp"
 #include "util/untrusted_yaml.hpp"
@@ -231,3 +232,13 @@ std::string describe_tls_details(const TlsDetails& details) {
 }
 
 }  // namespace imgtrust::config
+
+namespace imgtrust {
+
+std::shared_ptr<const config::TlsDetails> load_tls_details_file(const std::string& path) {
+    return std::make_shared<const config::TlsDetails>(config::load_tls_details_file(path));
+}
+
+std::string describe_tls_details(const config::TlsDetails& details) { return config::describe_tls_details(details); }
+
+}  // namespace imgtrust

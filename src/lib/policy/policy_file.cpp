@@ -12,6 +12,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/policy.hpp"
+#include "imgtrust/policy_summary.hpp"
 #include "policy/strict_json.hpp"
 #include "util/bytes.hpp"
 #include "util/go_quote.hpp"
@@ -69,9 +70,7 @@ std::string resolve_policy_path(const std::optional<std::string>& explicit_path)
     return locate_policy_file(explicit_path).path;
 }
 
-Policy load_policy_file(const std::string& path) {
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) throw ConfigError("policy file " + path + " is a directory");
+std::string read_policy_file_text(const std::string& path) {
     std::optional<std::string> contents;
     try {
         contents = util::read_file_bounded(path, policy::max_policy_file_bytes, "policy file");
@@ -79,8 +78,15 @@ Policy load_policy_file(const std::string& path) {
         throw ConfigError(e.what());
     }
     if (!contents) throw ConfigError("policy file " + path + " does not exist");
+    return *contents;
+}
+
+Policy load_policy_file(const std::string& path) {
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) throw ConfigError("policy file " + path + " is a directory");
+    const std::string contents = read_policy_file_text(path);
     try {
-        return parse_policy(*contents, path);
+        return parse_policy(contents, path);
     } catch (const PolicyFormatError& e) {
         throw PolicyFormatError(e.location(), e.bare_message() + " (in policy file " + policy::quote_json_string(path) + ")");
     }

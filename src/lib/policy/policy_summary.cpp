@@ -179,3 +179,11 @@ PolicySummary summarize_policy(const Policy& policy, const config::RegistriesDir
 }
 
 }  // namespace imgtrust::policy
+
+namespace imgtrust {
+
+PolicySummary summarize_policy(const Policy& policy, const std::optional<std::string>& registries_d) {
+    return policy::summarize_policy(policy, config::load_registries_d(registries_d));
+}
+
+}  // namespace imgtrust

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "imgtrust/errors.hpp"
+#include "imgtrust/openpgp.hpp"
 #include "signature/gpgme_verifier.hpp"
 #include "signature/payload_json.hpp"
 #include "signature/rejection.hpp"
@@ -71,3 +72,16 @@ std::unique_ptr<OpenPgpVerifier> make_openpgp_verifier(std::string_view engine, 
 }
 
 }  // namespace imgtrust::signature
+
+namespace imgtrust {
+
+std::vector<std::string> openpgp_engine_names() {
+    return {std::string(signature::openpgp_engine_gpgme), std::string(signature::openpgp_engine_rnp)};
+}
+
+std::string resolve_openpgp_engine(const std::string& requested) {
+    signature::check_openpgp_engine(requested);
+    return requested.empty() ? std::string(signature::default_openpgp_engine()) : requested;
+}
+
+}  // namespace imgtrust

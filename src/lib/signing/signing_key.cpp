@@ -191,3 +191,9 @@ GeneratedKeyPair generate_cosign_key_pair(std::string_view password) {
 }
 
 }  // namespace imgtrust::signing
+
+namespace imgtrust {
+
+CosignKeyPair generate_cosign_key_pair(std::string_view password) { return signing::generate_cosign_key_pair(password); }
+
+}  // namespace imgtrust

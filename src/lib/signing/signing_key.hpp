@@ -8,11 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "imgtrust/keys.hpp"
+
 typedef struct evp_pkey_st EVP_PKEY;
 
 namespace imgtrust::signing {
 
-struct GeneratedKeyPair;
+using GeneratedKeyPair = CosignKeyPair;  // the public type (imgtrust/keys.hpp)
 
 class SigningKey {
 public:
@@ -60,11 +62,6 @@ private:
     friend GeneratedKeyPair generate_cosign_key_pair(std::string_view password);
     std::unique_ptr<EVP_PKEY, void (*)(EVP_PKEY*)> key_;
     std::string algorithm_;
-};
-
-struct GeneratedKeyPair {
-    std::string encrypted_private_pem;  // "ENCRYPTED SIGSTORE PRIVATE KEY"
-    std::string public_pem;             // "PUBLIC KEY"
 };
 
 // A fresh ECDSA P-256 key, encrypted as cosign generate-key-pair does: PKCS#8

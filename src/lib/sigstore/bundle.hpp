@@ -11,13 +11,14 @@
 #include <string_view>
 #include <vector>
 
+#include "imgtrust/bundle.hpp"
 #include "signature/certificate.hpp"
 #include "util/digest.hpp"
 
 namespace imgtrust::sigstore {
 
 // Bounds on what one bundle may hold (sigstore-go limits tlog entries to 32).
-inline constexpr std::size_t max_bundle_bytes = 4 * 1024 * 1024;
+inline constexpr std::size_t max_bundle_bytes = imgtrust::max_sigstore_bundle_bytes;  // public (imgtrust/bundle.hpp)
 inline constexpr std::size_t max_tlog_entries = 32;
 inline constexpr std::size_t max_chain_certificates = 10;
 inline constexpr std::size_t max_rfc3161_timestamps = 32;

@@ -10,11 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "imgtrust/bundle.hpp"
 #include "sigstore/trust_material.hpp"
 
 namespace imgtrust::sigstore {
 
-inline constexpr std::size_t max_trusted_root_bytes = 4 * 1024 * 1024;
+inline constexpr std::size_t max_trusted_root_bytes = imgtrust::max_trusted_root_bytes;  // public (imgtrust/bundle.hpp)
 
 // Parses a trusted root through util::parse_untrusted_json. `origin` names
 // the file in messages and becomes TrustedRoot::origin_description. Throws
