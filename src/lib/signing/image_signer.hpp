@@ -20,12 +20,13 @@
 
 #include "imgtrust/image.hpp"
 #include "imgtrust/reference.hpp"
+#include "imgtrust/sign.hpp"
 #include "imgtrust/system_context.hpp"
 #include "signing/signing_key.hpp"
 
 namespace imgtrust::signing {
 
-enum class SignatureFormat { sigstore, bundle, gpg };
+// SignatureFormat and SignedManifest are public: include/imgtrust/sign.hpp.
 
 // Which repository of each registry already holds the empty config blob that
 // every bundle referrer uses, so that later images mount it from there
@@ -48,13 +49,6 @@ struct SignerSettings {
     // Which instances of a manifest list to sign (the list itself is always signed).
     std::shared_ptr<SharedBlobLocations> empty_config_locations = std::make_shared<SharedBlobLocations>();
     std::function<bool(const ManifestInstance&)> select_instance = [](const ManifestInstance&) { return true; };
-};
-
-struct SignedManifest {
-    std::string digest;
-    std::string platform;  // "os/arch[/variant]", "" for the top-level manifest
-    bool already_signed = false;  // the same key had signed the same payload: nothing written
-    std::string written_to;       // lookaside file (gpg)
 };
 
 // Signs ref (a tag or digest reference) in its registry through context.pool.

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "imgtrust/validate.hpp"
 #include "validate/check_result.hpp"
 #include "validate/image_list.hpp"
 
@@ -41,8 +42,7 @@ struct BatchSettings {
 // exception is rethrown here.
 void run_batch(ImageListReader& reader, const BatchSettings& settings, const BatchCallbacks& callbacks);
 
-// The label of the entry the calling thread is checking ("line 12 reg/app:v1"),
-// empty on threads that check nothing; for --debug lines from several jobs.
-const std::string& current_job_label();
+// current_job_label() (the entry the calling thread checks) is public:
+// include/imgtrust/validate.hpp.
 
 }  // namespace imgtrust::validate

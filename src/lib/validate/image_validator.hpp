@@ -1,7 +1,8 @@
 // Checks one list entry: the index's own signature and each platform selected
 // by --arch/--os (each by its own digest, with the user's reference as the
-// identity), or the single manifest. Not thread-safe: one per worker thread;
-// workers share the SystemContext (and so one RegistryPool).
+// identity), or the single manifest. Not thread-safe: the public Validator
+// (validator.cpp) lends one to each concurrent check; all share the Client's
+// SystemContext (and so one RegistryPool).
 #pragma once
 
 #include <chrono>
@@ -9,17 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "imgtrust/validate.hpp"
 #include "imgtrust/verify.hpp"
 #include "validate/check_result.hpp"
 #include "validate/image_list.hpp"
 #include "validate/rewrite.hpp"
 
 namespace imgtrust::validate {
-
-struct PlatformFilter {
-    std::vector<std::string> architectures{"amd64", "arm64"};  // "arch" or "arch/variant"
-    std::vector<std::string> oses{"linux"};
-};
 
 struct ValidatorSettings {
     PlatformFilter filter;

@@ -7,6 +7,8 @@
 #include <rapidjson/writer.h>
 #include <yaml-cpp/yaml.h>
 
+#include <sstream>
+
 #include "imgtrust/errors.hpp"
 #include "util/text.hpp"
 #include "validate/report_writer.hpp"
@@ -97,6 +99,41 @@ std::string counts_inline(const std::map<std::string, std::size_t>& counts, Quot
     return out + "}";
 }
 
+// One manifest of a result object, as the JSON report lays it out.
+void write_json_manifest(std::ostream& out, const ManifestCheck& check, bool first) {
+    out << (first ? "\n" : ",\n") << "        {\"kind\": " << json_quote(kind_name(check.kind))
+         << ", \"digest\": " << json_quote(check.digest) << ", \"mediaType\": " << json_quote(check.media_type)
+         << ",\n         \"platform\": " << platform_inline(check, json_quote) << ", \"status\": " << json_quote(status_name(check.status))
+         << ",\n         \"signedIdentity\": " << json_quote(check.signer.signed_identity)
+         << ", \"keyFingerprint\": " << json_quote(check.signer.key_fingerprint)
+         << ",\n         \"certificateSubject\": " << json_quote(check.signer.certificate_subject)
+         << ", \"certificateIssuer\": " << json_quote(check.signer.certificate_issuer)
+         << ",\n         \"certificateSans\": " << quoted_list(check.signer.certificate_sans, json_quote)
+         << ", \"certificateOidcIssuer\": " << json_quote(check.signer.certificate_oidc_issuer) << ",\n        ";
+    for (const auto& field : keyless_identity_fields(check.signer))
+        out << " " << json_quote(field.report_key) << ": " << json_quote(field.value) << ",";
+    out << "\n         \"signatureFormat\": " << json_quote(check.signer.signature_format)
+         << ", \"foundIn\": " << json_quote(check.signer.found_in)
+         << ", \"signingTimes\": " << signing_times_inline(check.signer.signing_times, json_quote) << ","
+         << "\n         \"reasons\": " << quoted_list(check.reasons, json_quote) << "}";
+}
+
+// One result object of the JSON report, indented as in the report (its first
+// line "    {", its last "    }", no line end after it).
+void write_json_result(std::ostream& out, const ImageReport& report, bool with_index) {
+    out << "    {\n"
+         << "      \"line\": " << report.line_number << ",\n";
+    if (with_index) out << "      \"index\": " << report.entry_index << ",\n";
+    out << "      \"input\": " << json_quote(report.input_line) << ",\n"
+         << "      \"reference\": " << json_quote(report.reference) << ",\n"
+         << "      \"passed\": " << (report.passed ? "true" : "false") << ",\n"
+         << "      \"status\": " << json_quote(status_name(report.status)) << ",\n"
+         << "      \"error\": " << json_quote(report.error) << ",\n"
+         << "      \"manifests\": [";
+    for (std::size_t i = 0; i < report.manifests.size(); ++i) write_json_manifest(out, report.manifests[i], i == 0);
+    out << (report.manifests.empty() ? "]\n" : "\n      ]\n") << "    }";
+}
+
 class JsonReportWriter : public ReportWriter {
 public:
     explicit JsonReportWriter(std::ostream& out) : out_(out) {}
@@ -119,17 +156,8 @@ public:
     }
 
     void write(const ImageReport& report) override {
-        out_ << (first_ ? "\n" : ",\n") << "    {\n"
-             << "      \"line\": " << report.line_number << ",\n";
-        if (shard_report_) out_ << "      \"index\": " << report.entry_index << ",\n";
-        out_ << "      \"input\": " << json_quote(report.input_line) << ",\n"
-             << "      \"reference\": " << json_quote(report.reference) << ",\n"
-             << "      \"passed\": " << (report.passed ? "true" : "false") << ",\n"
-             << "      \"status\": " << json_quote(status_name(report.status)) << ",\n"
-             << "      \"error\": " << json_quote(report.error) << ",\n"
-             << "      \"manifests\": [";
-        for (std::size_t i = 0; i < report.manifests.size(); ++i) write_manifest(report.manifests[i], i == 0);
-        out_ << (report.manifests.empty() ? "]\n" : "\n      ]\n") << "    }";
+        out_ << (first_ ? "\n" : ",\n");
+        write_json_result(out_, report, shard_report_);
         first_ = false;
     }
 
@@ -145,24 +173,6 @@ public:
     }
 
 private:
-    void write_manifest(const ManifestCheck& check, bool first) {
-        out_ << (first ? "\n" : ",\n") << "        {\"kind\": " << json_quote(kind_name(check.kind))
-             << ", \"digest\": " << json_quote(check.digest) << ", \"mediaType\": " << json_quote(check.media_type)
-             << ",\n         \"platform\": " << platform_inline(check, json_quote) << ", \"status\": " << json_quote(status_name(check.status))
-             << ",\n         \"signedIdentity\": " << json_quote(check.signer.signed_identity)
-             << ", \"keyFingerprint\": " << json_quote(check.signer.key_fingerprint)
-             << ",\n         \"certificateSubject\": " << json_quote(check.signer.certificate_subject)
-             << ", \"certificateIssuer\": " << json_quote(check.signer.certificate_issuer)
-             << ",\n         \"certificateSans\": " << quoted_list(check.signer.certificate_sans, json_quote)
-             << ", \"certificateOidcIssuer\": " << json_quote(check.signer.certificate_oidc_issuer) << ",\n        ";
-        for (const auto& field : keyless_identity_fields(check.signer))
-            out_ << " " << json_quote(field.report_key) << ": " << json_quote(field.value) << ",";
-        out_ << "\n         \"signatureFormat\": " << json_quote(check.signer.signature_format)
-             << ", \"foundIn\": " << json_quote(check.signer.found_in)
-             << ", \"signingTimes\": " << signing_times_inline(check.signer.signing_times, json_quote) << ","
-             << "\n         \"reasons\": " << quoted_list(check.reasons, json_quote) << "}";
-    }
-
     std::ostream& out_;
     bool first_ = true;
     bool shard_report_ = false;
@@ -239,6 +249,27 @@ std::unique_ptr<ReportWriter> make_report_writer(const std::string& format, std:
     if (format == "yaml") return std::make_unique<YamlReportWriter>(out);
     if (format == "csv") return make_csv_report_writer(out);
     throw ConfigError("unknown report format \"" + format + "\" (use json, yaml or csv)");
+}
+
+// The report's layout is only line breaks and the indentation after them
+// (json_quote escapes every control character inside strings): dropping both
+// leaves the same object on one line.
+std::string image_report_json(const ImageReport& report, bool with_index) {
+    std::ostringstream indented;
+    write_json_result(indented, report, with_index);
+    const std::string text = indented.str();
+    std::string line;
+    line.reserve(text.size());
+    bool after_break = true;  // the object's first line is indented too
+    for (char c : text) {
+        if (c == '\n') after_break = true;
+        else if (after_break && c == ' ') continue;
+        else {
+            after_break = false;
+            line += c;
+        }
+    }
+    return line;
 }
 
 void ReportSummary::add(const ImageReport& report) {

@@ -131,3 +131,30 @@ void write_failed_list(const MergedReport& merged, std::ostream& out) {
 }
 
 }  // namespace imgtrust::validate
+
+namespace imgtrust::validate {
+
+struct ShardReports::State {
+    std::vector<NamedReport> reports;
+};
+
+ShardReports::ShardReports() : state_(std::make_unique<State>()) {}
+ShardReports::~ShardReports() = default;
+
+void ShardReports::add(std::string_view untrusted_text, const std::string& name) {
+    state_->reports.push_back({name, parse_report(untrusted_text, name)});
+}
+
+std::size_t ShardReports::size() const { return state_->reports.size(); }
+
+MergedReport ShardReports::merge(const MergeOptions& options) {
+    std::vector<NamedReport> reports = std::move(state_->reports);
+    state_->reports.clear();
+    return merge_shard_reports(std::move(reports), options);
+}
+
+void write_merged_report(const MergedReport& merged, const std::string& format, std::ostream& out) {
+    write_merged_report(merged, *make_report_writer(format, out));
+}
+
+}  // namespace imgtrust::validate

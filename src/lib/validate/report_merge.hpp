@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "imgtrust/report.hpp"
 #include "validate/report_reader.hpp"
 #include "validate/report_writer.hpp"
 
@@ -17,17 +18,8 @@ struct NamedReport {
     ParsedReport report;
 };
 
-struct MergeOptions {
-    // Interrupted shards (complete: false) are refused unless this is set; the
-    // merged report is then incomplete too, with their not-checked entries.
-    bool allow_incomplete = false;
-};
-
-struct MergedReport {
-    ReportHeader header;               // the shards' header, without `shard`
-    std::vector<ImageReport> results;  // every list entry, in list order
-    ReportSummary summary;             // recomputed from the results
-};
+// MergeOptions, MergedReport, ShardReports and the format-taking
+// write_merged_report are public: include/imgtrust/report.hpp.
 
 // Checks that the reports are exactly the N shards of one run, then merges
 // them. Throws ConfigError naming the reports when they are not: different
@@ -38,10 +30,7 @@ struct MergedReport {
 // shard's entries.
 MergedReport merge_shard_reports(std::vector<NamedReport> reports, const MergeOptions& options);
 
-// The merged report through a writer (json, yaml or csv), and the failed list
-// (`input` of every failed entry, one a line, in list order): byte for byte
-// what `imgtrust validate` writes for the whole list.
+// The merged report through a writer (json, yaml or csv).
 void write_merged_report(const MergedReport& merged, ReportWriter& writer);
-void write_failed_list(const MergedReport& merged, std::ostream& out);
 
 }  // namespace imgtrust::validate

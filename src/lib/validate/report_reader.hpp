@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "imgtrust/report.hpp"
 #include "validate/report_writer.hpp"
 
 namespace imgtrust::validate {
@@ -22,7 +23,7 @@ namespace imgtrust::validate {
 // takes about 30 times the size of the text (3.4 GB for a 108 MB report of
 // 10^5 images, measured), so YAML reports get a lower bound: write large shard
 // reports in JSON.
-inline constexpr std::size_t max_report_bytes = std::size_t{1} << 30;
+// max_report_bytes (1 GiB) is public: include/imgtrust/report.hpp.
 inline constexpr std::size_t max_yaml_report_bytes = std::size_t{128} << 20;
 
 struct ParsedReport {

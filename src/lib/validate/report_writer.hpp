@@ -17,28 +17,7 @@
 
 namespace imgtrust::validate {
 
-struct ReportHeader {
-    std::string policy;  // policy file, or the description of the in-memory policy
-    std::vector<std::string> architectures;
-    std::vector<std::string> oses;
-    bool validate_manifest_index = true;
-    std::string registry_override;
-    std::string project_override;
-    // validate --shard K/N only: the report then has a `shard` object and each
-    // result its `index` in the whole list (docs/validate-sharding.md).
-    std::optional<ShardInfo> shard;
-};
-
-struct ReportSummary {
-    std::size_t images = 0;
-    std::size_t passed = 0;
-    std::size_t failed = 0;
-    std::map<std::string, std::size_t> image_statuses;     // status name → images
-    std::map<std::string, std::size_t> manifest_statuses;  // status name → manifests checked
-    std::string interrupted_by;  // "SIGINT"/"SIGTERM" when the run was stopped, else empty (the report is complete)
-
-    void add(const ImageReport& report);
-};
+// ReportHeader and ReportSummary are public: include/imgtrust/validate.hpp.
 
 class ReportWriter {
 public:

@@ -7,13 +7,9 @@
 #include <string>
 
 #include "imgtrust/reference.hpp"
+#include "imgtrust/validate.hpp"
 
 namespace imgtrust::validate {
-
-struct ReferenceOverrides {
-    std::string registry;  // replaces (or adds) the registry host[:port]; empty: unchanged
-    std::string project;   // replaces the first path component (or adds one); empty: unchanged
-};
 
 // Applies the overrides to a reference as written in the list (an optional
 // "docker://" prefix is accepted and dropped). Pure text rewriting; see parse_list_reference.
@@ -23,7 +19,6 @@ std::string rewrite_reference_text(const std::string& reference_text, const Refe
 // Throws InvalidReferenceError naming what is wrong.
 DockerReference parse_list_reference(const std::string& reference_text, const ReferenceOverrides& overrides);
 
-// Throws ConfigError when an override value cannot be a registry host or a path component.
-void validate_overrides(const ReferenceOverrides& overrides);
+// validate_overrides and ReferenceOverrides: include/imgtrust/validate.hpp.
 
 }  // namespace imgtrust::validate
