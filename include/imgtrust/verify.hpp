@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "imgtrust/client.hpp"
 #include "imgtrust/image.hpp"
 #include "imgtrust/policy.hpp"
 #include "imgtrust/system_context.hpp"
@@ -152,12 +153,43 @@ struct EvaluationOptions {
     // the PolicyContext constructor throw ConfigError.
     std::string openpgp_engine;
     // How images are reached (auth, TLS, registries.d, shared connection pool).
+    // PolicyContext makes its own Client from it once, at construction (sharing
+    // `system.pool` when it is set), for evaluate(image) and
+    // evaluate_all_instances(image).
     SystemContext system;
+    // Make the PolicyContext constructor throw the first trust problem (see
+    // PolicyContext::trust_problems) instead of recording it. Off by default,
+    // which keeps c/image's verdicts: a bad key only fails the images whose
+    // scope evaluates the requirement naming it.
+    bool fail_on_trust_problems = false;
 };
 
-// Holds one parsed policy; loads key material lazily, once per requirement.
+// One parsed policy with all of its trust material, ready to evaluate images.
+//
+// Trust is loaded when the context is built: the keyrings of every signedBy
+// requirement (keyType GPGKeys; in the OpenPGP engine chosen), the public keys,
+// Fulcio and PKI CAs, Rekor keys, trusted roots and compiled identity rules of
+// every sigstoreSigned requirement, in every scope. A requirement whose trust
+// cannot be loaded (an unreadable key file, data holding no key, a CA file
+// without a certificate, a non-ECDSA Rekor key …) does not fail the
+// construction: its ConfigError is recorded, listed by trust_problems(), and
+// thrown again, with the same message, by every evaluation that reaches that
+// requirement. Images whose scope never reaches it get c/image's verdict, as
+// skopeo and podman give it. Set EvaluationOptions::fail_on_trust_problems to
+// make the constructor throw the first problem instead.
+//
+// Thread safety: a PolicyContext is immutable after construction. Every
+// member function is const and may be called from any number of threads at
+// once on one context (GPG verification uses a pool of gpgme contexts or RNP
+// keyrings; see src/lib/signature/handle_pool.hpp). An ImageSource passed by
+// the caller is used by the calling thread only and must not be shared with
+// another evaluation running at the same time. debug_log may be called from
+// several threads at once.
 class IMGTRUST_API PolicyContext {
 public:
+    // Throws ConfigError for an unknown or unavailable OpenPGP engine or
+    // unusable registry settings (and, with fail_on_trust_problems, for the
+    // first trust problem).
     explicit PolicyContext(Policy policy, EvaluationOptions options = {});
     ~PolicyContext();
     PolicyContext(const PolicyContext&) = delete;
@@ -166,11 +198,16 @@ public:
     // Opens the image, reads its manifest and signatures and evaluates the
     // policy. Rejection is a Verdict with allowed == false; configuration
     // problems throw ConfigError/PolicyFormatError, unreadable images FetchError.
-    Verdict evaluate(const ImageReference& image);
+    // The image is reached through the context's own Client, made once from
+    // options().system, so repeated calls share connections and tokens.
+    Verdict evaluate(const ImageReference& image) const;
+
+    // The same, through the caller's Client (shared by many contexts or threads).
+    Verdict evaluate(const ImageReference& image, const Client& client) const;
 
     // Evaluates against an already-open source (the manifest used is
     // `instance_digest`, or the top-level one).
-    Verdict evaluate(const ImageReference& image, ImageSource& source, const std::string& instance_digest = {});
+    Verdict evaluate(const ImageReference& image, ImageSource& source, const std::string& instance_digest = {}) const;
 
     // Every instance of a manifest list / OCI index, each by its own digest
     // (skopeo copy --all checks each one), in list order; the identity is still
@@ -179,14 +216,23 @@ public:
     // list's own signatures are never evaluated, as in c/image; under
     // index_or_platform the index is evaluated once and its verdict can allow
     // each instance.
-    std::vector<Verdict> evaluate_all_instances(const ImageReference& image);
-    std::vector<Verdict> evaluate_all_instances(const ImageReference& image, ImageSource& source);
+    std::vector<Verdict> evaluate_all_instances(const ImageReference& image) const;
+    std::vector<Verdict> evaluate_all_instances(const ImageReference& image, const Client& client) const;
+    std::vector<Verdict> evaluate_all_instances(const ImageReference& image, ImageSource& source) const;
 
     const Policy& policy() const;
+    // The options given, with system.pool set to the context's own Client's pool.
+    const EvaluationOptions& options() const;
+
+    // Requirements whose trust material could not be loaded, in policy order
+    // (default, then each transport's scopes): location (e.g.
+    // `transports.docker["example.com"][0]`) and the ConfigError message that
+    // evaluating it throws. Empty when all trust loaded. Severity is error.
+    std::vector<PolicyDiagnostic> trust_problems() const;
 
 private:
     struct State;
-    std::unique_ptr<State> state_;
+    std::unique_ptr<const State> state_;
 };
 
 }  // namespace imgtrust

@@ -41,13 +41,13 @@ private:
     std::function<void(const std::string&)> debug_log_;
 };
 
-// Key material, loaded once per PolicyContext and requirement.
-class TrustCache;
+// Key material of every requirement, loaded when the PolicyContext is built (trust_store.hpp).
+class TrustStore;
 
 RequirementOutcome evaluate_insecure_accept_anything(const InsecureAcceptAnythingRequirement&, EvaluationInput&);
 RequirementOutcome evaluate_reject(const RejectRequirement&, EvaluationInput&);
-RequirementOutcome evaluate_signed_by(const SignedByRequirement&, const Requirement&, TrustCache&, EvaluationInput&);
-RequirementOutcome evaluate_sigstore_signed(const SigstoreSignedRequirement&, const Requirement&, TrustCache&,
+RequirementOutcome evaluate_signed_by(const SignedByRequirement&, const Requirement&, const TrustStore&, EvaluationInput&);
+RequirementOutcome evaluate_sigstore_signed(const SigstoreSignedRequirement&, const Requirement&, const TrustStore&,
                                             EvaluationInput&);
 RequirementOutcome evaluate_signed_base_layer(const SignedBaseLayerRequirement&, EvaluationInput&);
 

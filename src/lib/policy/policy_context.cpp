@@ -4,6 +4,10 @@
 //   A manifest list is evaluated through one chosen instance, or each instance
 //   (evaluate_all_instances), as skopeo copy / copy --all do; the index itself
 //   only under MultiArchRule::index_or_platform (multi_arch_rule.cpp).
+// The context is immutable once built: the policy, the options, one Client
+// (registry pool) and the TrustStore loaded for every requirement; evaluation
+// state lives in each call (EvaluationInput), so evaluate is const and may run
+// in many threads at once.
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -14,29 +18,40 @@
 #include "policy/evaluation_input.hpp"
 #include "policy/multi_arch_rule.hpp"
 #include "policy/scope_lookup.hpp"
-#include "policy/trust_cache.hpp"
+#include "policy/trust_store.hpp"
 #include "signature/openpgp_verifier.hpp"
 
 namespace imgtrust {
 
 struct PolicyContext::State {
-    Policy policy;
+    Policy policy;  // does not move again: `trust` finds requirements by address
     EvaluationOptions options;
-    policy::TrustCache trust;
+    Client client;
+    policy::TrustStore trust;
+
+    State(Policy policy_value, EvaluationOptions options_value)
+        : policy(std::move(policy_value)), options(std::move(options_value)), client(options.system),
+          trust(policy, options.openpgp_engine) {
+        options.system = client.system_context();  // the same settings, with the client's pool
+    }
 };
 
 PolicyContext::PolicyContext(Policy policy, EvaluationOptions options) {
     signature::check_openpgp_engine(options.openpgp_engine);
-    std::string engine = options.openpgp_engine;
-    state_ = std::make_unique<State>(State{std::move(policy), std::move(options), policy::TrustCache(std::move(engine))});
+    const bool fail_on_trust_problems = options.fail_on_trust_problems;
+    auto state = std::make_unique<State>(std::move(policy), std::move(options));
+    if (fail_on_trust_problems) state->trust.throw_first_problem();
+    state_ = std::move(state);
 }
 PolicyContext::~PolicyContext() = default;
 
 const Policy& PolicyContext::policy() const { return state_->policy; }
+const EvaluationOptions& PolicyContext::options() const { return state_->options; }
+std::vector<PolicyDiagnostic> PolicyContext::trust_problems() const { return state_->trust.problems(); }
 
 namespace {
 
-RequirementOutcome evaluate_one(const Requirement& requirement, policy::TrustCache& trust, policy::EvaluationInput& input) {
+RequirementOutcome evaluate_one(const Requirement& requirement, const policy::TrustStore& trust, policy::EvaluationInput& input) {
     return std::visit(
         [&](const auto& value) -> RequirementOutcome {
             using T = std::decay_t<decltype(value)>;
@@ -91,7 +106,7 @@ bool verifies_signatures(const Requirement& requirement) {
 }
 
 // One instance of a list, evaluated by its own digest; the identity stays `image`.
-Verdict evaluate_instance(PolicyContext& context, const ImageReference& image, ImageSource& source,
+Verdict evaluate_instance(const PolicyContext& context, const ImageReference& image, ImageSource& source,
                           const ManifestInstance& instance, const std::string& list_digest,
                           const std::function<void(const std::string&)>& log) {
     if (log) log("Evaluating instance " + instance.digest + " (" + platform_name(instance) + ") of " + list_digest);
@@ -103,8 +118,10 @@ Verdict evaluate_instance(PolicyContext& context, const ImageReference& image, I
 
 }  // namespace
 
-Verdict PolicyContext::evaluate(const ImageReference& image) {
-    auto source = image.open(state_->options.system);
+Verdict PolicyContext::evaluate(const ImageReference& image) const { return evaluate(image, state_->client); }
+
+Verdict PolicyContext::evaluate(const ImageReference& image, const Client& client) const {
+    auto source = image.open(client.system_context());
     ManifestBlob top = source->manifest();
     const MultiArchRule rule = state_->options.multi_arch_rule;
     if (!is_manifest_list(top)) {
@@ -120,12 +137,16 @@ Verdict PolicyContext::evaluate(const ImageReference& image) {
     return verdict;
 }
 
-std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image) {
-    auto source = image.open(state_->options.system);
+std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image) const {
+    return evaluate_all_instances(image, state_->client);
+}
+
+std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image, const Client& client) const {
+    auto source = image.open(client.system_context());
     return evaluate_all_instances(image, *source);
 }
 
-std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image, ImageSource& source) {
+std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference& image, ImageSource& source) const {
     ManifestBlob top = source.manifest();
     const MultiArchRule rule = state_->options.multi_arch_rule;
     if (!is_manifest_list(top)) {
@@ -146,7 +167,7 @@ std::vector<Verdict> PolicyContext::evaluate_all_instances(const ImageReference&
     return verdicts;
 }
 
-Verdict PolicyContext::evaluate(const ImageReference& image, ImageSource& source, const std::string& instance_digest) {
+Verdict PolicyContext::evaluate(const ImageReference& image, ImageSource& source, const std::string& instance_digest) const {
     const auto& log = state_->options.debug_log;
     auto scope = policy::find_scope(state_->policy, image);
     if (log) log("Using policy scope " + scope.description + " for " + image.string_with_transport());

@@ -2,7 +2,7 @@
 // using simple signing signatures; sigstore signatures are ignored by it.
 #include "policy/evaluation_input.hpp"
 #include "policy/signature_rules.hpp"
-#include "policy/trust_cache.hpp"
+#include "policy/trust_store.hpp"
 #include "signature/rejection.hpp"
 
 namespace imgtrust::policy {
@@ -28,12 +28,12 @@ SignatureOutcome check_simple_signature(const signature::OpenPgpVerifier& keyrin
 }  // namespace
 
 RequirementOutcome evaluate_signed_by(const SignedByRequirement& requirement, const Requirement& where,
-                                      TrustCache& trust, EvaluationInput& input) {
+                                      const TrustStore& trust, EvaluationInput& input) {
     RequirementOutcome outcome;
     // Only "GPGKeys" is implemented by containers/image; the other valid values
     // reject every signature, before any key is read.
     const bool key_type_implemented = requirement.key_type == "GPGKeys";
-    const signature::OpenPgpVerifier* keyring = key_type_implemented ? &trust.gpg_keyring(where, requirement) : nullptr;
+    const signature::OpenPgpVerifier* keyring = key_type_implemented ? &trust.gpg_keyring(where) : nullptr;
     const auto& signatures = input.untrusted_signatures();
     for (std::size_t i = 0; i < signatures.size(); ++i) {
         const auto* simple = std::get_if<SimpleSigningSignature>(&signatures[i]);

@@ -9,7 +9,7 @@
 #include "policy/evaluation_input.hpp"
 #include "policy/signature_rules.hpp"
 #include "policy/sigstore_signed_bundle.hpp"
-#include "policy/trust_cache.hpp"
+#include "policy/trust_store.hpp"
 #include "signature/fulcio.hpp"
 #include "signature/pki.hpp"
 #include "signature/rejection.hpp"
@@ -91,9 +91,9 @@ SignatureOutcome check_sigstore_signature(const SigstoreTrust& trust, const Sigs
 }  // namespace
 
 RequirementOutcome evaluate_sigstore_signed(const SigstoreSignedRequirement& requirement, const Requirement& where,
-                                            TrustCache& trust_cache, EvaluationInput& input) {
+                                            const TrustStore& trust_store, EvaluationInput& input) {
     RequirementOutcome outcome;
-    const SigstoreTrust& trust = trust_cache.sigstore_trust(where, requirement);
+    const SigstoreTrust& trust = trust_store.sigstore_trust(where);
     const auto& signatures = input.untrusted_signatures();
     std::size_t non_sigstore = 0, non_signature_attachments = 0;
     for (std::size_t i = 0; i < signatures.size(); ++i) {

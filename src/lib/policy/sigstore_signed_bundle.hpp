@@ -7,7 +7,7 @@
 #include "imgtrust/image.hpp"
 #include "imgtrust/verify.hpp"
 #include "policy/evaluation_input.hpp"
-#include "policy/trust_cache.hpp"
+#include "policy/trust_store.hpp"
 
 namespace imgtrust::policy {
 

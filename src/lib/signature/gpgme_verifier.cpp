@@ -1,7 +1,14 @@
 // The "gpgme" OpenPGP engine, as c/image's gpgme mechanism: an ephemeral
 // GNUPGHOME holding only the trusted keys, and gpgme's verdict on the one
-// signature. One gpgme context per engine, used under a mutex (gpgme contexts
-// are not thread-safe); every operation runs a gpg process.
+// signature. Every operation runs a gpg process.
+//
+// Threads: a gpgme context may be used by one thread at a time, but separate
+// contexts may run at once (gpgme is thread-safe since 1.x). The keys are
+// imported once into the engine's GNUPGHOME; verifications take a context
+// from a pool over that one home (at most default_handle_pool_capacity(), made
+// on demand), so up to that many gpg processes read its pubring.kbx at once,
+// which gpg allows (its keybox is locked for writing only; nothing is written
+// after the import).
 #include "signature/gpgme_verifier.hpp"
 
 #include <gpgme.h>
@@ -13,11 +20,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/image.hpp"
+#include "signature/handle_pool.hpp"
 #include "signature/rejection.hpp"
 
 namespace imgtrust::signature {
@@ -105,18 +113,45 @@ std::string describe_signature(gpgme_signature_t signature) {
     return text;
 }
 
+// One gpgme context over the engine's GNUPGHOME.
+struct GpgmeContext {
+    gpgme_ctx_t context = nullptr;
+    explicit GpgmeContext(const std::string& home) {
+        if (gpgme_error_t error = gpgme_new(&context)) throw ConfigError("gpgme: " + gpgme_message(error));
+        gpgme_error_t error = gpgme_set_protocol(context, GPGME_PROTOCOL_OpenPGP);
+        if (!error) error = gpgme_ctx_set_engine_info(context, GPGME_PROTOCOL_OpenPGP, nullptr, home.c_str());
+        if (error) {
+            gpgme_release(context);
+            throw ConfigError("gpgme: configuring the OpenPGP engine: " + gpgme_message(error));
+        }
+        gpgme_set_armor(context, 0);
+        gpgme_set_textmode(context, 0);
+        gpgme_set_offline(context, 1);
+    }
+    ~GpgmeContext() { gpgme_release(context); }
+    GpgmeContext(const GpgmeContext&) = delete;
+    GpgmeContext& operator=(const GpgmeContext&) = delete;
+};
+
 class GpgmeVerifier final : public OpenPgpVerifier {
 public:
     explicit GpgmeVerifier(const std::vector<std::string>& key_blobs) {
         initialize_gpgme_once();
         home_ = make_private_home();
-        forbid_agent_autostart(home_);
-        create_context();
-        for (const std::string& blob : key_blobs) import_keys(blob);
+        try {
+            forbid_agent_autostart(home_);
+            auto importer = std::make_unique<GpgmeContext>(home_);
+            for (const std::string& blob : key_blobs) import_keys(importer->context, blob);
+            contexts_.emplace(default_handle_pool_capacity(), std::move(importer),
+                              [home = home_] { return std::make_unique<GpgmeContext>(home); });
+        } catch (...) {
+            remove_home();
+            throw;
+        }
     }
     ~GpgmeVerifier() override {
-        if (context_) gpgme_release(context_);
-        if (!home_.empty()) remove_home();
+        contexts_.reset();
+        remove_home();
     }
     GpgmeVerifier(const GpgmeVerifier&) = delete;
     GpgmeVerifier& operator=(const GpgmeVerifier&) = delete;
@@ -124,18 +159,17 @@ public:
     const std::vector<std::string>& trusted_fingerprints() const override { return trusted_; }
 
     OpenPgpVerifiedMessage verify_message(std::string_view untrusted_signature) const override {
-        std::lock_guard lock(mutex_);
+        auto lease = contexts_->acquire();
         OpenPgpVerifiedMessage message;
-        message.signed_content = verify_openpgp(untrusted_signature, message.signing_key);
-        message.signing_primary = primary_key_of(message.signing_key);
+        message.signed_content = verify_openpgp(lease->context, untrusted_signature, message.signing_key);
+        message.signing_primary = primary_key_of(lease->context, message.signing_key);
         return message;
     }
 
 private:
     std::string home_;
-    gpgme_ctx_t context_ = nullptr;
     std::vector<std::string> trusted_;
-    mutable std::mutex mutex_;
+    std::optional<HandlePool<GpgmeContext>> contexts_;
 
     // gpgme hands back results before the gpg process has removed its lock
     // files, so removal may race with it: retry for up to a second.
@@ -148,46 +182,37 @@ private:
         }
     }
 
-    void create_context() {
-        if (gpgme_error_t error = gpgme_new(&context_)) throw ConfigError("gpgme: " + gpgme_message(error));
-        gpgme_error_t error = gpgme_set_protocol(context_, GPGME_PROTOCOL_OpenPGP);
-        if (!error) error = gpgme_ctx_set_engine_info(context_, GPGME_PROTOCOL_OpenPGP, nullptr, home_.c_str());
-        if (error) throw ConfigError("gpgme: configuring the OpenPGP engine: " + gpgme_message(error));
-        gpgme_set_armor(context_, 0);
-        gpgme_set_textmode(context_, 0);
-        gpgme_set_offline(context_, 1);
-    }
-
     // Imports one blob; records the fingerprint of each key imported without error.
-    void import_keys(const std::string& blob) {
+    void import_keys(gpgme_ctx_t context, const std::string& blob) {
         UniqueData data = data_from_bytes(blob);
-        if (gpgme_error_t error = gpgme_op_import(context_, data.get()))
+        if (gpgme_error_t error = gpgme_op_import(context, data.get()))
             throw ConfigError("gpgme: importing keys: " + gpgme_message(error));
-        gpgme_import_result_t result = gpgme_op_import_result(context_);
+        gpgme_import_result_t result = gpgme_op_import_result(context);
         for (gpgme_import_status_t imported = result ? result->imports : nullptr; imported; imported = imported->next) {
             if (imported->result != 0 || imported->fpr == nullptr) continue;
             if (std::find(trusted_.begin(), trusted_.end(), imported->fpr) == trusted_.end()) trusted_.emplace_back(imported->fpr);
         }
     }
 
-    std::string verify_openpgp(std::string_view untrusted_signature, std::string& signing_key) const;
-    std::string primary_key_of(const std::string& signing_key) const;
+    std::string verify_openpgp(gpgme_ctx_t context, std::string_view untrusted_signature, std::string& signing_key) const;
+    std::string primary_key_of(gpgme_ctx_t context, const std::string& signing_key) const;
 };
 
 // gpgme's verification of an inline-signed message: exactly one signature,
 // valid except for owner trust (which the policy replaces). Returns the signed content.
-std::string GpgmeVerifier::verify_openpgp(std::string_view untrusted_signature, std::string& signing_key) const {
+std::string GpgmeVerifier::verify_openpgp(gpgme_ctx_t context, std::string_view untrusted_signature,
+                                          std::string& signing_key) const {
     UniqueData signed_data = data_from_bytes(untrusted_signature);
     BoundedSink sink;
     gpgme_data_t plain_raw = nullptr;
     if (gpgme_error_t error = gpgme_data_new_from_cbs(&plain_raw, &sink_callbacks, &sink))
         throw SignatureRejected("gpgme: " + gpgme_message(error));
     UniqueData plain(plain_raw);
-    gpgme_error_t error = gpgme_op_verify(context_, signed_data.get(), nullptr, plain.get());
+    gpgme_error_t error = gpgme_op_verify(context, signed_data.get(), nullptr, plain.get());
     if (sink.overflowed)
         throw SignatureRejected("Invalid GPG signature: the signed content exceeds " + std::to_string(max_signature_bytes) + " bytes");
     if (error) throw SignatureRejected(kind_of(error), gpgme_message(error));
-    gpgme_verify_result_t result = gpgme_op_verify_result(context_);
+    gpgme_verify_result_t result = gpgme_op_verify_result(context);
     std::size_t count = 0;
     for (gpgme_signature_t signature = result ? result->signatures : nullptr; signature; signature = signature->next) ++count;
     if (count != 1) throw SignatureRejected("Unexpected GPG signature count " + std::to_string(count));
@@ -203,10 +228,10 @@ std::string GpgmeVerifier::verify_openpgp(std::string_view untrusted_signature, 
 
 // The primary key of the key that signed: itself when it is a trusted primary
 // key (no lookup, no gpg process), else the first subkey entry of its keyblock.
-std::string GpgmeVerifier::primary_key_of(const std::string& signing_key) const {
+std::string GpgmeVerifier::primary_key_of(gpgme_ctx_t context, const std::string& signing_key) const {
     if (std::find(trusted_.begin(), trusted_.end(), signing_key) != trusted_.end()) return signing_key;
     gpgme_key_t key_raw = nullptr;
-    if (gpgme_error_t error = gpgme_get_key(context_, signing_key.c_str(), &key_raw, 0))
+    if (gpgme_error_t error = gpgme_get_key(context, signing_key.c_str(), &key_raw, 0))
         throw SignatureRejected(kind_of(error), "looking up key " + signing_key + ": " + gpgme_message(error));
     std::unique_ptr<std::remove_pointer_t<gpgme_key_t>, KeyDeleter> key(key_raw);
     return key->subkeys && key->subkeys->fpr ? key->subkeys->fpr : "";

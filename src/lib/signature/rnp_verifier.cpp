@@ -10,10 +10,12 @@
 // 0.16 refuses SHA-1 made after 2019/2024; each keyring gets a rule that
 // accepts SHA-1 as gpg does (docs/openpgp-engines.md). MD5 stays refused by both.
 //
-// Threads: an RNP ffi is not thread-safe. Each engine owns one ffi and
-// serialises verify_message with a mutex; validate gives each worker its own
-// PolicyContext (hence its own engine), so the mutex is uncontended there
-// (bench/README.md: a fresh ffi per call costs the key parse every time).
+// Threads: an RNP ffi (keyring) is not documented as thread-safe, so one is
+// used by one thread at a time. Each engine keeps a pool of ffis, each loaded
+// from the same key blobs (at most default_handle_pool_capacity(), made on
+// demand: a single thread only ever uses the first), so that one shared
+// PolicyContext verifies on several cores at once. Measured with
+// bench/openpgp-ffi-cost against one ffi behind a mutex (bench/README.md).
 #include "signature/rnp_verifier.hpp"
 
 #include <rnp/rnp.h>
@@ -21,10 +23,11 @@
 
 #include <algorithm>
 #include <ctime>
-#include <mutex>
+#include <optional>
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/image.hpp"
+#include "signature/handle_pool.hpp"
 #include "signature/rejection.hpp"
 
 namespace imgtrust::signature {
@@ -114,51 +117,60 @@ UniqueFfi create_ffi() {
     return ffi;
 }
 
+// One keyring holding every key of the engine's blobs. Like gpg --import:
+// what can be read is imported, the rest skipped; data holding no key imports
+// nothing (the policy's trust store then refuses the requirement).
+struct RnpKeyring {
+    UniqueFfi ffi;
+    explicit RnpKeyring(const std::vector<std::string>& key_blobs) : ffi(create_ffi()) {
+        for (const std::string& blob : key_blobs) import(blob);
+    }
+    void import(const std::string& blob) {
+        UniqueInput input = input_from_bytes(blob);
+        char* results = nullptr;
+        rnp_import_keys(ffi.get(), input.get(), RNP_LOAD_SAVE_PUBLIC_KEYS | RNP_LOAD_SAVE_PERMISSIVE, &results);
+        rnp_buffer_destroy(results);
+    }
+};
+
 class RnpVerifier final : public OpenPgpVerifier {
 public:
-    explicit RnpVerifier(const std::vector<std::string>& key_blobs) : ffi_(create_ffi()) {
+    explicit RnpVerifier(const std::vector<std::string>& key_blobs) {
+        auto first = std::make_unique<RnpKeyring>(std::vector<std::string>{});
         for (const std::string& blob : key_blobs) {
-            import_keys(blob);
-            collect_primary_keys();
+            first->import(blob);
+            collect_primary_keys(first->ffi.get());  // in import order, as gpgme lists them
         }
+        keyrings_.emplace(default_handle_pool_capacity(), std::move(first),
+                          [key_blobs] { return std::make_unique<RnpKeyring>(key_blobs); });
     }
 
     const std::vector<std::string>& trusted_fingerprints() const override { return trusted_; }
 
     OpenPgpVerifiedMessage verify_message(std::string_view untrusted_signature) const override {
-        std::lock_guard lock(mutex_);
-        return verify_locked(untrusted_signature);
+        auto lease = keyrings_->acquire();
+        return verify_with(lease->ffi.get(), untrusted_signature);
     }
 
 private:
-    UniqueFfi ffi_;
     std::vector<std::string> trusted_;
-    mutable std::mutex mutex_;
+    std::optional<HandlePool<RnpKeyring>> keyrings_;
 
-    // Like gpg --import: what can be read is imported, the rest skipped; data
-    // holding no key imports nothing (trust_cache then refuses the requirement).
-    void import_keys(const std::string& blob) {
-        UniqueInput input = input_from_bytes(blob);
-        char* results = nullptr;
-        rnp_import_keys(ffi_.get(), input.get(), RNP_LOAD_SAVE_PUBLIC_KEYS | RNP_LOAD_SAVE_PERMISSIVE, &results);
-        rnp_buffer_destroy(results);
-    }
-
-    void collect_primary_keys();
-    OpenPgpVerifiedMessage verify_locked(std::string_view untrusted_signature) const;
-    OpenPgpVerifiedMessage check_signer(rnp_op_verify_signature_t signature) const;
+    void collect_primary_keys(rnp_ffi_t ffi);
+    OpenPgpVerifiedMessage verify_with(rnp_ffi_t ffi, std::string_view untrusted_signature) const;
+    OpenPgpVerifiedMessage check_signer(rnp_ffi_t ffi, rnp_op_verify_signature_t signature) const;
 };
 
 // Appends the primary keys the keyring holds that are not listed yet, so the
 // list follows import order as gpgme's does. A key needs a valid user ID (gpg
 // does not import a key without one) unless it is revoked or expired.
-void RnpVerifier::collect_primary_keys() {
+void RnpVerifier::collect_primary_keys(rnp_ffi_t ffi) {
     rnp_identifier_iterator_t iterator = nullptr;
-    if (rnp_identifier_iterator_create(ffi_.get(), &iterator, "fingerprint") != RNP_SUCCESS) return;
+    if (rnp_identifier_iterator_create(ffi, &iterator, "fingerprint") != RNP_SUCCESS) return;
     const char* fingerprint = nullptr;
     while (rnp_identifier_iterator_next(iterator, &fingerprint) == RNP_SUCCESS && fingerprint) {
         rnp_key_handle_t raw = nullptr;
-        if (rnp_locate_key(ffi_.get(), "fingerprint", fingerprint, &raw) != RNP_SUCCESS || !raw) continue;
+        if (rnp_locate_key(ffi, "fingerprint", fingerprint, &raw) != RNP_SUCCESS || !raw) continue;
         UniqueKey key(raw);
         if (!key_flag(key.get(), rnp_key_is_primary)) continue;
         size_t uids = 0;
@@ -180,14 +192,14 @@ void RnpVerifier::collect_primary_keys() {
 
 // An inline-signed message (one-pass signed, or clearsigned as gpg also takes
 // it): exactly one signature, good, by a key usable now. Returns its content.
-OpenPgpVerifiedMessage RnpVerifier::verify_locked(std::string_view untrusted_signature) const {
+OpenPgpVerifiedMessage RnpVerifier::verify_with(rnp_ffi_t ffi, std::string_view untrusted_signature) const {
     UniqueInput input = input_from_bytes(untrusted_signature);
     rnp_output_t output_raw = nullptr;
     if (rnp_result_t result = rnp_output_to_memory(&output_raw, max_signature_bytes))
         throw SignatureRejected("rnp: " + rnp_message(result));
     UniqueOutput output(output_raw);
     rnp_op_verify_t verify_raw = nullptr;
-    if (rnp_result_t result = rnp_op_verify_create(&verify_raw, ffi_.get(), input.get(), output.get()))
+    if (rnp_result_t result = rnp_op_verify_create(&verify_raw, ffi, input.get(), output.get()))
         throw SignatureRejected("rnp: " + rnp_message(result));
     UniqueVerify verify(verify_raw);
     const rnp_result_t executed = rnp_op_verify_execute(verify.get());
@@ -202,7 +214,7 @@ OpenPgpVerifiedMessage RnpVerifier::verify_locked(std::string_view untrusted_sig
     rnp_op_verify_signature_t signature = nullptr;
     if (rnp_result_t result = rnp_op_verify_get_signature_at(verify.get(), 0, &signature))
         throw SignatureRejected("rnp: " + rnp_message(result));
-    OpenPgpVerifiedMessage message = check_signer(signature);
+    OpenPgpVerifiedMessage message = check_signer(ffi, signature);
     if (executed != RNP_SUCCESS) throw SignatureRejected("Invalid GPG signature: " + rnp_message(executed));
     uint8_t* content = nullptr;
     size_t length = 0;
@@ -213,7 +225,7 @@ OpenPgpVerifiedMessage RnpVerifier::verify_locked(std::string_view untrusted_sig
 }
 
 // RNP's status of the one signature, then gpg's checks of its key and primary key.
-OpenPgpVerifiedMessage RnpVerifier::check_signer(rnp_op_verify_signature_t signature) const {
+OpenPgpVerifiedMessage RnpVerifier::check_signer(rnp_ffi_t ffi, rnp_op_verify_signature_t signature) const {
     rnp_key_handle_t key_raw = nullptr;
     rnp_op_verify_signature_get_key(signature, &key_raw);
     UniqueKey key(key_raw);
@@ -232,7 +244,7 @@ OpenPgpVerifiedMessage RnpVerifier::check_signer(rnp_op_verify_signature_t signa
             throw SignatureRejected("Invalid GPG signature: subkey " + fingerprint + " has no primary key");
         message.signing_primary = take_string(primary_raw);
         rnp_key_handle_t primary_raw_key = nullptr;
-        rnp_locate_key(ffi_.get(), "fingerprint", message.signing_primary.c_str(), &primary_raw_key);
+        rnp_locate_key(ffi, "fingerprint", message.signing_primary.c_str(), &primary_raw_key);
         UniqueKey primary(primary_raw_key);
         if (!primary) throw SignatureRejected("Invalid GPG signature: the primary key of subkey " + fingerprint + " is missing");
         require_usable_now(primary.get(), "primary key", message.signing_primary);

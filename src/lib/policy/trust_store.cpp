@@ -1,6 +1,6 @@
-#include "policy/trust_cache.hpp"
+#include "policy/trust_store.hpp"
 
-#include <mutex>
+#include <variant>
 
 #include "imgtrust/errors.hpp"
 #include "policy/bundle_trust.hpp"
@@ -50,57 +50,32 @@ std::vector<KeySource> collect_key_sources(const std::string& location, const st
     return sources;
 }
 
-// The first PEM public key of a source, parsed once per process for the same bytes:
-// `validate` gives each worker its own PolicyContext, and a key is not parsed again
-// for each of them. A PublicKey shares its EVP_PKEY, which OpenSSL lets several
-// threads use at once for verification. Failures are not remembered (their
-// message names the source); at most 64 distinct keys are kept.
+// The first PEM public key of a source: c/image parses one PEM public key per
+// source; later blocks are not trusted.
 signature::PublicKey first_public_key(const KeySource& source) {
-    static std::mutex mutex;
-    static std::map<std::string, signature::PublicKey> parsed;
-    {
-        std::lock_guard lock(mutex);
-        auto found = parsed.find(source.bytes);
-        if (found != parsed.end()) return found->second;
-    }
-    signature::PublicKey key = signature::load_public_keys_pem(source.bytes, source.origin).front();
-    std::lock_guard lock(mutex);
-    if (parsed.size() < 64) parsed.emplace(source.bytes, key);
-    return key;
+    return signature::load_public_keys_pem(source.bytes, source.origin).front();
 }
 
-}  // namespace
-
-const std::vector<signature::PublicKey>& TrustCache::sigstore_public_keys(const Requirement& requirement,
-                                                                         const SigstoreSignedRequirement& sigstore) {
-    auto found = public_keys_.find(&requirement);
-    if (found != public_keys_.end()) return found->second;
+std::vector<signature::PublicKey> load_sigstore_public_keys(const Requirement& requirement,
+                                                            const SigstoreSignedRequirement& sigstore) {
     std::vector<signature::PublicKey> keys;
     for (const auto& source : collect_key_sources(requirement.location, sigstore.key_path, sigstore.key_paths,
-                                                  sigstore.key_data, sigstore.key_datas)) {
-        // c/image parses one PEM public key per source; later blocks are not trusted.
+                                                  sigstore.key_data, sigstore.key_datas))
         keys.push_back(first_public_key(source));
-    }
-    return public_keys_.emplace(&requirement, std::move(keys)).first->second;
+    return keys;
 }
 
-const signature::OpenPgpVerifier& TrustCache::gpg_keyring(const Requirement& requirement, const SignedByRequirement& signed_by) {
-    auto found = keyrings_.find(&requirement);
-    if (found != keyrings_.end()) return *found->second;
+std::unique_ptr<signature::OpenPgpVerifier> load_gpg_keyring(const Requirement& requirement, const SignedByRequirement& signed_by,
+                                                             const std::string& openpgp_engine) {
     std::vector<std::string> blobs;
     std::vector<KeySource> sources =
         collect_key_sources(requirement.location, signed_by.key_path, signed_by.key_paths, signed_by.key_data, std::nullopt);
     for (auto& source : sources) blobs.push_back(std::move(source.bytes));
-    auto keyring = signature::make_openpgp_verifier(openpgp_engine_, blobs);
+    auto keyring = signature::make_openpgp_verifier(openpgp_engine, blobs);
     if (!blobs.empty() && keyring->trusted_fingerprints().empty())
         throw ConfigError(requirement.location + ": no GPG public keys could be imported from the configured key data");
-    return *keyrings_.emplace(&requirement, std::move(keyring)).first->second;
+    return keyring;
 }
-
-}  // namespace imgtrust::policy
-
-namespace imgtrust::policy {
-namespace {
 
 // The bytes of a *Path / *Data pair (the parser allows at most one), with a name for messages.
 std::optional<KeySource> read_trust_source(const std::string& location, const std::optional<std::string>& path,
@@ -165,14 +140,10 @@ std::shared_ptr<const signature::IdentityRequirement> located_identity(const std
     }
 }
 
-}  // namespace
-
-const SigstoreTrust& TrustCache::sigstore_trust(const Requirement& requirement, const SigstoreSignedRequirement& sigstore) {
-    auto found = sigstore_trust_.find(&requirement);
-    if (found != sigstore_trust_.end()) return found->second;
+SigstoreTrust load_sigstore_trust(const Requirement& requirement, const SigstoreSignedRequirement& sigstore) {
     SigstoreTrust trust;
     if (sigstore.key_path || sigstore.key_paths || sigstore.key_data || sigstore.key_datas)
-        trust.public_keys = sigstore_public_keys(requirement, sigstore);
+        trust.public_keys = load_sigstore_public_keys(requirement, sigstore);
     trust.trusted_root = load_requirement_trusted_root(requirement.location, sigstore);
     if (sigstore.fulcio) {
         const FulcioTrust& fulcio = *sigstore.fulcio;
@@ -197,7 +168,70 @@ const SigstoreTrust& TrustCache::sigstore_trust(const Requirement& requirement, 
                                            : trusted_root_from_policy_material(trust.fulcio ? trust.fulcio->ca_certificates
                                                                                             : std::vector<signature::Certificate>{},
                                                                                trust.rekor_keys, requirement.location);
-    return sigstore_trust_.emplace(&requirement, std::move(trust)).first->second;
+    return trust;
+}
+
+std::string message_of(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
+}  // namespace
+
+TrustStore::TrustStore(const Policy& policy, const std::string& openpgp_engine) {
+    for (const Requirement& requirement : policy.default_requirements) load(requirement, openpgp_engine);
+    for (const auto& [transport, scopes] : policy.transports)
+        for (const auto& [scope, requirements] : scopes)
+            for (const Requirement& requirement : requirements) load(requirement, openpgp_engine);
+}
+
+TrustStore::~TrustStore() = default;
+
+// Loads what one requirement trusts, recording (not throwing) why it cannot be.
+// signedBy with a keyType other than GPGKeys reads no key, as c/image.
+void TrustStore::load(const Requirement& requirement, const std::string& openpgp_engine) {
+    const auto* signed_by = std::get_if<SignedByRequirement>(&requirement.value);
+    const auto* sigstore = std::get_if<SigstoreSignedRequirement>(&requirement.value);
+    if (!sigstore && !(signed_by && signed_by->key_type == "GPGKeys")) return;
+    Entry entry;
+    try {
+        if (sigstore) entry.sigstore = load_sigstore_trust(requirement, *sigstore);
+        else entry.keyring = load_gpg_keyring(requirement, *signed_by, openpgp_engine);
+    } catch (...) {
+        entry.error = std::current_exception();
+        problems_.push_back({PolicyDiagnostic::Severity::error, requirement.location, message_of(entry.error)});
+        if (!first_error_) first_error_ = entry.error;
+    }
+    entries_.emplace(&requirement, std::move(entry));
+}
+
+const TrustStore::Entry& TrustStore::entry(const Requirement& requirement) const {
+    auto found = entries_.find(&requirement);
+    // Every requirement of the policy was loaded; another policy's is a programming error.
+    if (found == entries_.end()) throw std::logic_error(requirement.location + ": requirement not in this policy's trust store");
+    if (found->second.error) std::rethrow_exception(found->second.error);
+    return found->second;
+}
+
+void TrustStore::throw_first_problem() const {
+    if (first_error_) std::rethrow_exception(first_error_);
+}
+
+const SigstoreTrust& TrustStore::sigstore_trust(const Requirement& requirement) const {
+    const Entry& loaded = entry(requirement);
+    if (!loaded.sigstore) throw std::logic_error(requirement.location + ": not a sigstoreSigned requirement");
+    return *loaded.sigstore;
+}
+
+const signature::OpenPgpVerifier& TrustStore::gpg_keyring(const Requirement& requirement) const {
+    const Entry& loaded = entry(requirement);
+    if (!loaded.keyring) throw std::logic_error(requirement.location + ": not a signedBy GPGKeys requirement");
+    return *loaded.keyring;
 }
 
 }  // namespace imgtrust::policy
