@@ -1,8 +1,14 @@
 // A Client: how images are reached (the SystemContext settings) plus what
 // every image reached through it shares: HTTP/2 connections, the bearer-token
 // cache, per-host auth and TLS state, and the manifest cache. Make one per
-// process (or per set of registry settings) and pass it to every evaluation;
-// a Client is safe to use from many threads at once.
+// process (or per set of registry settings) and pass it to every evaluation
+// (PolicyContext::evaluate(image, client)); a PolicyContext given none makes
+// its own once, at construction, from EvaluationOptions::system.
+//
+// Thread safety: every member function is const and a Client is safe to use
+// from many threads at once, by any number of PolicyContexts; the pool's
+// caches are locked inside. cancel() may be called from any thread (it sets
+// an atomic flag).
 #pragma once
 
 #include <memory>
