@@ -12,8 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "validate/check_result.hpp"
-#include "validate/report_writer.hpp"
+#include "imgtrust/validate.hpp"
 
 namespace imgtrust::cli {
 

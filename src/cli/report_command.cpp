@@ -10,8 +10,8 @@
 #include "cli/exit_codes.hpp"
 #include "cli/staged_output.hpp"
 #include "imgtrust/errors.hpp"
-#include "util/bytes.hpp"
-#include "validate/report_merge.hpp"
+#include "imgtrust/files.hpp"
+#include "imgtrust/report.hpp"
 
 namespace imgtrust::cli {
 namespace {
@@ -25,15 +25,15 @@ struct MergeOptions {
     bool auto_yes = false;
 };
 
-validate::NamedReport read_report(const std::string& path) {
+void add_report(validate::ShardReports& reports, const std::string& path) {
     std::optional<std::string> text;
     try {
-        text = util::read_file_bounded(path, validate::max_report_bytes, "report");
+        text = read_file_bounded(path, validate::max_report_bytes, "report");
     } catch (const FetchError& error) {
         throw ConfigError(std::string("cannot read report: ") + error.what());
     }
     if (!text) throw ConfigError("cannot read report " + path + ": no such file");
-    return {path, validate::parse_report(*text, path)};
+    reports.add(*text, path);
 }
 
 void refuse_existing(const std::string& path, const MergeOptions& options) {
@@ -45,14 +45,13 @@ void refuse_existing(const std::string& path, const MergeOptions& options) {
 int run_merge(const MergeOptions& options) {
     refuse_existing(options.output, options);
     refuse_existing(options.failed_list, options);
-    std::vector<validate::NamedReport> reports;
-    for (const auto& path : options.reports) reports.push_back(read_report(path));
+    validate::ShardReports reports;
+    for (const auto& path : options.reports) add_report(reports, path);
     const std::size_t merged_count = reports.size();
-    const validate::MergedReport merged = validate::merge_shard_reports(std::move(reports), {options.allow_incomplete});
+    const validate::MergedReport merged = reports.merge({options.allow_incomplete});
 
     StagedOutput report(options.output);
-    auto writer = validate::make_report_writer(options.format, report.stream());
-    validate::write_merged_report(merged, *writer);
+    validate::write_merged_report(merged, options.format, report.stream());
     std::optional<StagedOutput> failed;
     if (!options.failed_list.empty()) {
         failed.emplace(options.failed_list);

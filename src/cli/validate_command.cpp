@@ -18,25 +18,18 @@
 #include "cli/openpgp_engine_option.hpp"
 #include "cli/registry_options.hpp"
 #include "cli/staged_output.hpp"
+#include "imgtrust/client.hpp"
+#include "imgtrust/duration.hpp"
 #include "imgtrust/errors.hpp"
-#include "registry/registry_pool.hpp"
-#include "util/bytes.hpp"
-#include "validate/batch_runner.hpp"
-#include "validate/duration.hpp"
-#include "validate/image_validator.hpp"
-#include "validate/report_writer.hpp"
-#include "validate/validation_policy.hpp"
+#include "imgtrust/files.hpp"
+#include "imgtrust/validate.hpp"
 
 namespace imgtrust::cli {
 namespace {
 
 struct ValidateOptions {
     std::string list_file;
-    validate::TrustOptions trust;
-    validate::ReferenceOverrides overrides;
-    std::vector<std::string> architectures{"amd64", "arm64"};
-    std::vector<std::string> oses{"linux"};
-    bool validate_manifest_index = true;
+    validate::ValidationSettings settings;  // trust, overrides, platforms, --validate-manifest-index
     int jobs = 4;
     std::string timeout = "10m";
     RegistryAccessOptions registry;
@@ -56,14 +49,13 @@ std::string report_path(const ValidateOptions& options) {
     return path;
 }
 
-SystemContext make_system_context(const ValidateOptions& options, ValidateProgress& progress,
-                                  std::shared_ptr<std::atomic<bool>> cancel) {
-    SystemContext system;
-    apply_registry_access_options(options.registry, system);
-    system.force_sigstore_attachments = true;  // hangar mode: cosign attachments are always read
-    system.timeout = validate::parse_go_duration(options.timeout);
-    if (system.timeout.count() > 0 && system.timeout < system.request_timeout) system.request_timeout = system.timeout;
-    if (system.timeout.count() == 0) system.timeout = std::chrono::hours(24 * 365);  // 0: no limit
+// The shared registry client: the access options, hangar mode's settings
+// (validation_system_context) and --debug lines through the progress lock.
+std::shared_ptr<const Client> make_client(const ValidateOptions& options, ValidateProgress& progress,
+                                          std::shared_ptr<std::atomic<bool>> cancel) {
+    SystemContext access;
+    apply_registry_access_options(options.registry, access);
+    SystemContext system = validate::validation_system_context(std::move(access), options.settings.timeout);
     if (options.debug)
         system.debug_log = [&progress](const std::string& line) {
             const std::string& label = validate::current_job_label();
@@ -71,13 +63,7 @@ SystemContext make_system_context(const ValidateOptions& options, ValidateProgre
         };
     apply_tls_details(options.registry.tls_details, system, system.debug_log);
     system.cancel = std::move(cancel);
-    system.pool = registry::RegistryPool::for_context(system);
-    return system;
-}
-
-validate::ReportHeader report_header(const ValidateOptions& options, const Policy& policy) {
-    return {policy.source, options.architectures, options.oses, options.validate_manifest_index,
-            options.overrides.registry, options.overrides.project, std::nullopt};
+    return std::make_shared<const Client>(std::move(system));
 }
 
 // "line 3 (docker://r/app:v1): identity-mismatch: <first reason>", for the closing stderr line.
@@ -95,12 +81,12 @@ std::string describe_failure(const validate::ImageReport& report) {
 // A list of 10^6 references is about 17 MB.
 constexpr std::size_t max_image_list_bytes = 64 * 1024 * 1024;
 
-// The list file, read once with util::read_file_bounded: a FIFO, a directory or
+// The list file, read once with read_file_bounded: a FIFO, a directory or
 // an oversize file is a usage error (exit 2), not a hang.
 std::string read_image_list(const std::string& path) {
     std::optional<std::string> text;
     try {
-        text = util::read_file_bounded(path, max_image_list_bytes, "image list");
+        text = read_file_bounded(path, max_image_list_bytes, "image list");
     } catch (const FetchError& error) {
         throw ConfigError(std::string("cannot read image list: ") + error.what());
     }
@@ -108,45 +94,26 @@ std::string read_image_list(const std::string& path) {
     return std::move(*text);
 }
 
-// Where check_list's results go.
-struct ListOutputs {
-    ValidateProgress& progress;
-    validate::ReportWriter& writer;
-    std::ostream& failed_list;
-    const InterruptWatch& interrupts;
-};
-
 struct ListOutcome {
     validate::ReportSummary summary;
     std::string first_failure;
 };
 
-// Checks every entry of the list on `jobs` workers and hands each report, in
-// list order, to the report writer and (when it failed) the failed list. After
-// a first SIGINT/SIGTERM the rest is reported as not-checked.
-ListOutcome check_list(std::istream& list, std::optional<validate::ShardSelection> shard, int jobs,
-                       const std::vector<std::unique_ptr<validate::ImageValidator>>& validators, const ListOutputs& out) {
+// Checks the list (validate::run_validation: jobs, report, failed list, in
+// list order), showing progress; after a first SIGINT/SIGTERM the rest is
+// reported as not-checked.
+ListOutcome check_list(const validate::Validator& validator, std::istream& list, validate::ValidationRun run,
+                       ValidateProgress& progress, const InterruptWatch& interrupts) {
     ListOutcome outcome;
-    validate::ImageListReader reader(list, shard);
-    validate::BatchCallbacks callbacks;
-    callbacks.check = [&validators](std::size_t worker, const validate::ListEntry& entry, std::size_t sequence) {
-        return validators[worker]->check(entry, sequence);
-    };
-    callbacks.not_checked = [&out](const validate::ListEntry& entry, std::size_t sequence) {
-        return validate::not_checked_report(entry, sequence, out.interrupts.not_checked_reason());
-    };
-    callbacks.on_finished = [&out](const validate::ImageReport& r) { out.progress.image_finished(r); };
-    callbacks.on_in_order = [&](const validate::ImageReport& r) {
-        outcome.summary.add(r);
-        out.writer.write(r);
-        if (!r.passed) out.failed_list << r.input_line << "\n";
+    run.stop = &interrupts.stop_requested();
+    run.not_checked_reason = [&interrupts] { return interrupts.not_checked_reason(); };
+    run.interrupted_by = [&interrupts] { return interrupts.signal_name(); };
+    run.on_finished = [&progress](const validate::ImageReport& r) { progress.image_finished(r); };
+    run.on_in_order = [&outcome](const validate::ImageReport& r) {
         if (!r.passed && r.status != validate::CheckStatus::not_checked && outcome.first_failure.empty())
             outcome.first_failure = describe_failure(r);
     };
-    validate::BatchSettings settings;
-    settings.jobs = static_cast<std::size_t>(jobs);
-    settings.stop = &out.interrupts.stop_requested();
-    validate::run_batch(reader, settings, callbacks);
+    outcome.summary = validate::run_validation(validator, list, run);
     return outcome;
 }
 
@@ -170,10 +137,11 @@ int finish_run(const ValidateOptions& options, const std::string& report_file, c
     return summary.failed ? exit_rejected : exit_accepted;
 }
 
-std::size_t count_list_entries(const std::string& path, const std::string& text, std::optional<validate::ShardSelection> shard) {
+// The progress total: the entries to check, 0 (unknown) for stdin.
+std::size_t progress_total(const std::string& path, const std::string& text, std::optional<validate::ShardSelection> shard) {
     if (path == "-") return 0;
     std::istringstream in(text);
-    return validate::count_entries(in, shard);
+    return validate::count_list_entries(in, shard);
 }
 
 // --shard K/N: every shard reads and fingerprints the whole list, so it needs a file.
@@ -184,8 +152,8 @@ std::optional<validate::ShardSelection> shard_option(const ValidateOptions& opti
     return shard;
 }
 
-int run_validate(const ValidateOptions& options) {
-    validate::validate_overrides(options.overrides);
+int run_validate(ValidateOptions options) {
+    validate::validate_overrides(options.settings.overrides);
     const auto shard = shard_option(options);
     const std::string report_file = report_path(options);
     if (std::filesystem::exists(report_file) && !options.auto_yes)
@@ -193,40 +161,33 @@ int run_validate(const ValidateOptions& options) {
     const std::string list_text = options.list_file == "-" ? std::string() : read_image_list(options.list_file);
     std::istringstream list_stream(list_text);
     std::istream& list = options.list_file == "-" ? std::cin : list_stream;
-    if (options.trust.insecure_policy)
+    if (options.settings.trust.insecure_policy)
         std::cerr << "WARN --insecure-policy: accepting every image without checking any signature\n";
-    const Policy policy = validate::build_validation_policy(options.trust);
-    for (const auto& warning : validate::trust_option_warnings(options.trust)) std::cerr << "WARN " << warning << "\n";
+    Policy policy = validate::build_validation_policy(options.settings.trust);
+    for (const auto& warning : validate::trust_option_warnings(options.settings.trust)) std::cerr << "WARN " << warning << "\n";
 
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
-    ValidateProgress progress(std::cerr, count_list_entries(options.list_file, list_text, shard), isatty(STDERR_FILENO) == 1);
-    EvaluationOptions evaluation;
-    evaluation.system = make_system_context(options, progress, cancel);
-    evaluation.debug_log = evaluation.system.debug_log;
+    ValidateProgress progress(std::cerr, progress_total(options.list_file, list_text, shard), isatty(STDERR_FILENO) == 1);
+    options.settings.timeout = parse_go_duration(options.timeout);
+    auto client = make_client(options, progress, cancel);
     apply_openpgp_engine(options.openpgp_engine);
-    evaluation.openpgp_engine = options.openpgp_engine;
+    options.settings.openpgp_engine = options.openpgp_engine;
     if (options.debug) progress.print_line("DEBU [-] policy: " + policy.source);
-
-    validate::ValidatorSettings settings{{options.architectures, options.oses}, options.validate_manifest_index,
-                                         options.overrides, evaluation.system.timeout};
-    std::vector<std::unique_ptr<validate::ImageValidator>> validators;
-    for (int i = 0; i < options.jobs; ++i)
-        validators.push_back(std::make_unique<validate::ImageValidator>(policy, settings, evaluation));
+    const validate::Validator validator(options.settings, std::move(policy), client);
 
     StagedOutput failed(options.failed_file);
     StagedOutput report(report_file);
     interrupts.remove_on_forced_exit(failed.staging_path());
     interrupts.remove_on_forced_exit(report.staging_path());
-    auto writer = validate::make_report_writer(options.format, report.stream());
-    validate::ReportHeader header = report_header(options, policy);
-    if (shard)
-        header.shard = validate::make_shard_info(*shard, list_text, count_list_entries(options.list_file, list_text, std::nullopt),
-                                                 options.trust, policy, header);
-    writer->begin(header);
-    ListOutcome outcome = check_list(list, shard, options.jobs, validators, {progress, *writer, failed.stream(), interrupts});
-    outcome.summary.interrupted_by = interrupts.signal_name();
-    writer->end(outcome.summary);
+    validate::ValidationRun run;
+    run.jobs = static_cast<std::size_t>(options.jobs);
+    run.shard = shard;
+    run.whole_list = list_text;
+    run.report_format = options.format;
+    run.report = &report.stream();
+    run.failed_list = &failed.stream();
+    const ListOutcome outcome = check_list(validator, list, std::move(run), progress, interrupts);
     failed.commit();
     report.commit();
     progress.finish(outcome.summary);
@@ -239,47 +200,47 @@ CommandAction register_validate_command(CLI::App& app) {
     auto o = std::make_shared<ValidateOptions>();
     CLI::App* cmd = app.add_subcommand("validate", "Validate the signatures of every image in a list (hangar sign validate)");
     cmd->add_option("-f,--file", o->list_file, "Image list: one reference per line (# and // comments), - for stdin")->required();
-    cmd->add_option("-p,--sigstore-pubkey,-k,--key", o->trust.key_paths, "Sigstore public key file (repeatable: any of them)");
-    cmd->add_option("--exact-repository", o->trust.exact_repository, "Accept signatures naming this repository (mirrored images)");
-    cmd->add_flag("--match-repository", o->trust.match_repository, "Accept signatures naming the image's repository (cosign identities)");
-    cmd->add_flag("--match-digest-only", o->trust.match_digest_only,
+    cmd->add_option("-p,--sigstore-pubkey,-k,--key", o->settings.trust.key_paths, "Sigstore public key file (repeatable: any of them)");
+    cmd->add_option("--exact-repository", o->settings.trust.exact_repository, "Accept signatures naming this repository (mirrored images)");
+    cmd->add_flag("--match-repository", o->settings.trust.match_repository, "Accept signatures naming the image's repository (cosign identities)");
+    cmd->add_flag("--match-digest-only", o->settings.trust.match_digest_only,
                   "Accept any signature whose key/certificate and digest verify, whatever image it names; the only way "
                   "to accept Sigstore bundles (cosign v3), which name no image (imgtrust extension)");
-    cmd->add_option("--trusted-root", o->trust.trusted_root_path,
+    cmd->add_option("--trusted-root", o->settings.trust.trusted_root_path,
                     "Sigstore trusted_root.json (Fulcio CAs, Rekor logs, CT logs, TSAs) instead of --fulcio-ca and "
                     "--rekor-public-key; keyless without any of the three uses the built-in public-good root");
-    cmd->add_option("--certificate-identity", o->trust.certificate_identity,
+    cmd->add_option("--certificate-identity", o->settings.trust.certificate_identity,
                     "Keyless/PKI: a SAN the signing certificate must hold, exactly (email, URI, DNS or IP, as cosign)");
-    cmd->add_option("--certificate-identity-regexp", o->trust.certificate_identity_regexp,
+    cmd->add_option("--certificate-identity-regexp", o->settings.trust.certificate_identity_regexp,
                     "Keyless/PKI: RE2 pattern some SAN must match (unanchored, as cosign; write ^...$)");
-    cmd->add_option("--certificate-oidc-issuer", o->trust.certificate_oidc_issuer,
+    cmd->add_option("--certificate-oidc-issuer", o->settings.trust.certificate_oidc_issuer,
                     "Keyless: the OIDC issuer Fulcio recorded in the certificate");
-    cmd->add_option("--certificate-oidc-issuer-regexp", o->trust.certificate_oidc_issuer_regexp,
+    cmd->add_option("--certificate-oidc-issuer-regexp", o->settings.trust.certificate_oidc_issuer_regexp,
                     "Keyless: RE2 pattern the OIDC issuer must match (unanchored, as cosign)");
-    cmd->add_option("--certificate-github-workflow-trigger", o->trust.github_workflow_trigger,
+    cmd->add_option("--certificate-github-workflow-trigger", o->settings.trust.github_workflow_trigger,
                     "Keyless: the GitHub workflow trigger (extension 1.3.6.1.4.1.57264.1.2), exactly");
-    cmd->add_option("--certificate-github-workflow-sha", o->trust.github_workflow_sha,
+    cmd->add_option("--certificate-github-workflow-sha", o->settings.trust.github_workflow_sha,
                     "Keyless: the GitHub workflow commit SHA (extension .1.3), exactly");
-    cmd->add_option("--certificate-github-workflow-name", o->trust.github_workflow_name,
+    cmd->add_option("--certificate-github-workflow-name", o->settings.trust.github_workflow_name,
                     "Keyless: the GitHub workflow name (extension .1.4), exactly");
-    cmd->add_option("--certificate-github-workflow-repository", o->trust.github_workflow_repository,
+    cmd->add_option("--certificate-github-workflow-repository", o->settings.trust.github_workflow_repository,
                     "Keyless: the GitHub workflow repository (extension .1.5), exactly");
-    cmd->add_option("--certificate-github-workflow-ref", o->trust.github_workflow_ref,
+    cmd->add_option("--certificate-github-workflow-ref", o->settings.trust.github_workflow_ref,
                     "Keyless: the GitHub workflow git ref (extension .1.6), exactly");
-    cmd->add_option("--fulcio-ca", o->trust.fulcio_ca_path, "Keyless: Fulcio CA root certificates (PEM)");
-    cmd->add_option("--rekor-public-key", o->trust.rekor_key_paths,
+    cmd->add_option("--fulcio-ca", o->settings.trust.fulcio_ca_path, "Keyless: Fulcio CA root certificates (PEM)");
+    cmd->add_option("--rekor-public-key", o->settings.trust.rekor_key_paths,
                     "Rekor public key (PEM, ECDSA) whose SET must log the signature (repeatable: any of them)");
-    cmd->add_option("--ca-roots", o->trust.ca_roots_path, "PKI: root CA certificates (PEM)");
-    cmd->add_option("--ca-intermediates", o->trust.ca_intermediates_path, "PKI: intermediate CA certificates (PEM)");
-    cmd->add_option("--certificate-hostname", o->trust.certificate_hostname,
+    cmd->add_option("--ca-roots", o->settings.trust.ca_roots_path, "PKI: root CA certificates (PEM)");
+    cmd->add_option("--ca-intermediates", o->settings.trust.ca_intermediates_path, "PKI: intermediate CA certificates (PEM)");
+    cmd->add_option("--certificate-hostname", o->settings.trust.certificate_hostname,
                     "PKI: the hostname (DNS/IP SAN) the signing certificate must hold");
-    cmd->add_option("--policy", o->trust.policy_path, "Use this containers-policy.json instead of keys");
-    cmd->add_flag("--insecure-policy", o->trust.insecure_policy, "Accept every image without checking signatures (insecure)");
-    cmd->add_option("--registry", o->overrides.registry, "Override every image's registry host");
-    cmd->add_option("--project", o->overrides.project, "Override every image's project (first path component)");
-    cmd->add_option("-a,--arch", o->architectures, "Platform architectures to check (comma separated)")->delimiter(',')->capture_default_str();
-    cmd->add_option("--os", o->oses, "Platform OSes to check (comma separated)")->delimiter(',')->capture_default_str();
-    cmd->add_option("--validate-manifest-index", o->validate_manifest_index, "Also check the signature of a manifest list/index")
+    cmd->add_option("--policy", o->settings.trust.policy_path, "Use this containers-policy.json instead of keys");
+    cmd->add_flag("--insecure-policy", o->settings.trust.insecure_policy, "Accept every image without checking signatures (insecure)");
+    cmd->add_option("--registry", o->settings.overrides.registry, "Override every image's registry host");
+    cmd->add_option("--project", o->settings.overrides.project, "Override every image's project (first path component)");
+    cmd->add_option("-a,--arch", o->settings.platforms.architectures, "Platform architectures to check (comma separated)")->delimiter(',')->capture_default_str();
+    cmd->add_option("--os", o->settings.platforms.oses, "Platform OSes to check (comma separated)")->delimiter(',')->capture_default_str();
+    cmd->add_option("--validate-manifest-index", o->settings.validate_manifest_index, "Also check the signature of a manifest list/index")
         ->capture_default_str();
     cmd->add_option("-j,--jobs", o->jobs, "Images checked at once (1-64)")->check(CLI::Range(1, 64))->capture_default_str();
     cmd->add_option("--timeout", o->timeout, "Time limit per image (Go duration, 0 = none)")->capture_default_str();
