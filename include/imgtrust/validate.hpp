@@ -246,8 +246,9 @@ IMGTRUST_API std::size_t count_list_entries(std::istream& list, std::optional<Sh
 // validates the overrides; it throws ConfigError / PolicyFormatError.
 //
 // THREAD SAFETY: check_line and run_validation may be called from any number
-// of threads at once on one Validator. All checks share the Client (one
-// registry pool: connections, tokens, manifest cache).
+// of threads at once on one Validator. All checks share one immutable
+// PolicyContext (trust loaded once: one key cache, one GNUPGHOME) and the
+// Client (one registry pool: connections, tokens, manifest cache).
 class IMGTRUST_API Validator {
 public:
     // client: the registry access to share; empty: a Client of

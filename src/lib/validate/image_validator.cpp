@@ -46,16 +46,16 @@ bool platform_selected(const PlatformFilter& filter, const ManifestInstance& ins
 
 struct ImageValidator::State {
     ValidatorSettings settings;
-    SystemContext system;  // shared by every worker through its pool
-    PolicyContext policy;
+    SystemContext system;  // shared by every job through its pool
+    const PolicyContext policy;  // immutable: evaluate is const and thread-safe
 
     State(Policy policy_value, ValidatorSettings settings_value, const EvaluationOptions& evaluation)
         : settings(std::move(settings_value)), system(evaluation.system), policy(std::move(policy_value), evaluation) {}
 
     ManifestCheck evaluate(const ImageReference& image, ImageSource& source, const std::string& instance_digest,
-                           Clock::time_point deadline);
+                           Clock::time_point deadline) const;
     void check_index(const ImageReference& image, ImageSource& source, const ManifestBlob& index, ImageReport& report,
-                     Clock::time_point deadline);
+                     Clock::time_point deadline) const;
     void add_missing_platforms(const std::vector<ManifestInstance>& instances, ImageReport& report) const;
 };
 
@@ -64,7 +64,7 @@ ImageValidator::ImageValidator(Policy policy, ValidatorSettings settings, Evalua
 ImageValidator::~ImageValidator() = default;
 
 ManifestCheck ImageValidator::State::evaluate(const ImageReference& image, ImageSource& source,
-                                              const std::string& instance_digest, Clock::time_point deadline) {
+                                              const std::string& instance_digest, Clock::time_point deadline) const {
     ManifestCheck check;
     check.digest = instance_digest;
     if (Clock::now() > deadline) {
@@ -104,7 +104,7 @@ void ImageValidator::State::add_missing_platforms(const std::vector<ManifestInst
 }
 
 void ImageValidator::State::check_index(const ImageReference& image, ImageSource& source, const ManifestBlob& index,
-                                        ImageReport& report, Clock::time_point deadline) {
+                                        ImageReport& report, Clock::time_point deadline) const {
     if (settings.validate_manifest_index) {
         ManifestCheck check = evaluate(image, source, {}, deadline);
         check.kind = ManifestCheck::Kind::index;
@@ -132,7 +132,7 @@ void ImageValidator::State::check_index(const ImageReference& image, ImageSource
     add_missing_platforms(instances, report);
 }
 
-ImageReport ImageValidator::check(const ListEntry& entry, std::size_t sequence) {
+ImageReport ImageValidator::check(const ListEntry& entry, std::size_t sequence) const {
     const auto started = Clock::now();
     ImageReport report;
     report.sequence = sequence;

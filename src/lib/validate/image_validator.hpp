@@ -1,8 +1,8 @@
 // Checks one list entry: the index's own signature and each platform selected
 // by --arch/--os (each by its own digest, with the user's reference as the
-// identity), or the single manifest. Not thread-safe: the public Validator
-// (validator.cpp) lends one to each concurrent check; all share the Client's
-// SystemContext (and so one RegistryPool).
+// identity), or the single manifest. Thread-safe: one ImageValidator (one
+// immutable PolicyContext, one Client's SystemContext and so one RegistryPool)
+// serves every job of a run.
 #pragma once
 
 #include <chrono>
@@ -32,8 +32,9 @@ public:
     ~ImageValidator();
 
     // Never throws for problems of this image (they become statuses); throws
-    // ConfigError / PolicyFormatError for problems of the whole run.
-    ImageReport check(const ListEntry& entry, std::size_t sequence);
+    // ConfigError / PolicyFormatError for problems of the whole run. May be
+    // called from many threads at once.
+    ImageReport check(const ListEntry& entry, std::size_t sequence) const;
 
 private:
     struct State;

@@ -1,9 +1,6 @@
 // imgtrust::validate::Validator (include/imgtrust/validate.hpp): the trust,
 // the settings and the shared Client of a validation, and the thread-safe
 // check of one list entry.
-#include <mutex>
-#include <vector>
-
 #include "imgtrust/errors.hpp"
 #include "imgtrust/validate.hpp"
 #include "validate/image_list.hpp"
@@ -31,45 +28,25 @@ SystemContext validation_system_context(SystemContext access, std::chrono::milli
 
 std::size_t count_list_entries(std::istream& list, std::optional<ShardSelection> shard) { return count_entries(list, shard); }
 
-// PolicyContext::evaluate is not thread-safe yet (issue 16 item 1): each check
-// borrows an ImageValidator (one PolicyContext each) from a free list, so
-// that at most one exists per concurrent check, all sharing the Client.
+// One immutable PolicyContext (inside the one ImageValidator) and one Client
+// serve every check, from any number of threads: trust is loaded once (one
+// GNUPGHOME, one key cache), connections and tokens are shared.
 struct Validator::State {
     ValidationSettings settings;
     Policy policy;
     std::shared_ptr<const Client> client;
-    ValidatorSettings checker_settings;
-    EvaluationOptions evaluation;
-    std::mutex mutex;
-    std::vector<std::unique_ptr<ImageValidator>> idle;
+    std::unique_ptr<const ImageValidator> checker;
 
     State(ValidationSettings settings_value, Policy policy_value, std::shared_ptr<const Client> client_value)
         : settings(std::move(settings_value)), policy(std::move(policy_value)), client(std::move(client_value)) {
         if (!client) client = std::make_shared<const Client>(validation_system_context({}, settings.timeout));
-        checker_settings = {settings.platforms, settings.validate_manifest_index, settings.overrides,
-                            effective_timeout(settings.timeout)};
-        evaluation.system = client->system_context();
+        EvaluationOptions evaluation;
+        evaluation.system = client->system_context();  // holds the client's pool: the context shares it
         evaluation.debug_log = evaluation.system.debug_log;
         evaluation.openpgp_engine = settings.openpgp_engine;
-        // The first one now: trust that cannot be loaded is an error of construction.
-        idle.push_back(std::make_unique<ImageValidator>(policy, checker_settings, evaluation));
-    }
-
-    std::unique_ptr<ImageValidator> borrow() {
-        {
-            std::lock_guard lock(mutex);
-            if (!idle.empty()) {
-                auto checker = std::move(idle.back());
-                idle.pop_back();
-                return checker;
-            }
-        }
-        return std::make_unique<ImageValidator>(policy, checker_settings, evaluation);
-    }
-
-    void give_back(std::unique_ptr<ImageValidator> checker) {
-        std::lock_guard lock(mutex);
-        idle.push_back(std::move(checker));
+        const ValidatorSettings checker_settings{settings.platforms, settings.validate_manifest_index, settings.overrides,
+                                                 effective_timeout(settings.timeout)};
+        checker = std::make_unique<const ImageValidator>(policy, checker_settings, evaluation);
     }
 };
 
@@ -109,11 +86,7 @@ ImageReport Validator::check_line(const std::string& line, std::size_t line_numb
 }
 
 ImageReport ValidatorAccess::check(const Validator& validator, const ListEntry& entry, std::size_t sequence) {
-    Validator::State& state = *validator.state_;
-    std::unique_ptr<ImageValidator> checker = state.borrow();
-    ImageReport report = checker->check(entry, sequence);  // a throw drops this checker: the run ends anyway
-    state.give_back(std::move(checker));
-    return report;
+    return validator.state_->checker->check(entry, sequence);
 }
 
 }  // namespace imgtrust::validate
