@@ -6,9 +6,10 @@
 // contexts may run at once (gpgme is thread-safe since 1.x). The keys are
 // imported once into the engine's GNUPGHOME; verifications take a context
 // from a pool over that one home (at most default_handle_pool_capacity(), made
-// on demand), so up to that many gpg processes read its pubring.kbx at once,
-// which gpg allows (its keybox is locked for writing only; nothing is written
-// after the import).
+// on demand), so up to that many gpg processes read its keyring at once;
+// nothing is written to the home after the import (gpg's own dotlocks guard
+// its files). tests/unit/policy/shared_context_test.cpp checks that 16
+// threads sharing one engine get the single-threaded verdicts.
 #include "signature/gpgme_verifier.hpp"
 
 #include <gpgme.h>

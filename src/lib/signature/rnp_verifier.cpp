@@ -14,8 +14,12 @@
 // used by one thread at a time. Each engine keeps a pool of ffis, each loaded
 // from the same key blobs (at most default_handle_pool_capacity(), made on
 // demand: a single thread only ever uses the first), so that one shared
-// PolicyContext verifies on several cores at once. Measured with
-// bench/openpgp-ffi-cost against one ffi behind a mutex (bench/README.md).
+// PolicyContext verifies on several cores at once. Chosen over one ffi
+// behind a mutex: a verification takes ~1-3 ms of CPU (bench/README.md,
+// openpgp-ffi-cost), which a mutex would serialise across every thread of a
+// shared context; an extra ffi costs one key parse, made at most capacity-1
+// times per requirement. On the 2-core, heavily shared build machine
+// openpgp-ffi-cost's 4-thread figure did not separate the two (load noise).
 #include "signature/rnp_verifier.hpp"
 
 #include <rnp/rnp.h>
