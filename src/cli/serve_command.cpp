@@ -19,6 +19,7 @@
 #include "imgtrust/client.hpp"
 #include "imgtrust/errors.hpp"
 #include "imgtrust/serve.hpp"
+#include "imgtrust/validate.hpp"
 #include "imgtrust/verify.hpp"
 
 namespace imgtrust::cli {
@@ -114,6 +115,17 @@ EvaluationOptions evaluation_options(const ServeOptions& options) {
     return evaluation;
 }
 
+// "validate" requests: hangar mode under serve's policy, with hangar's defaults
+// (linux/amd64 and linux/arm64, the index checked too) and its own Client
+// (cosign attachments always read, as imgtrust validate reads them).
+std::shared_ptr<const validate::Validator> make_validator(const ServeOptions& options, Policy policy, const SystemContext& access) {
+    validate::ValidationSettings settings;
+    settings.timeout = access.timeout;
+    settings.openpgp_engine = options.openpgp_engine;
+    auto client = std::make_shared<const Client>(validate::validation_system_context(access, access.timeout));
+    return std::make_shared<const validate::Validator>(std::move(settings), std::move(policy), std::move(client));
+}
+
 // Answers every line until end of input, a shutdown request or a signal.
 int serve_lines(const StdioServer& server, const InterruptWatch& interrupts) {
     RequestReader reader(STDIN_FILENO);
@@ -142,11 +154,13 @@ int run_serve(const ServeOptions& options) {
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
     apply_openpgp_engine(options.openpgp_engine);
-    auto client = std::make_shared<const Client>(make_system_context(options, cancel));
+    const SystemContext access = make_system_context(options, cancel);
+    auto client = std::make_shared<const Client>(access);
     EvaluationOptions evaluation = evaluation_options(options);
     evaluation.system = client->system_context();
-    auto context = std::make_shared<const PolicyContext>(load_policy(options), evaluation);
-    StdioServer server(context, client);
+    Policy policy = load_policy(options);
+    auto context = std::make_shared<const PolicyContext>(policy, evaluation);
+    StdioServer server(context, client, make_validator(options, std::move(policy), access));
     return serve_lines(server, interrupts);
 }
 

@@ -159,6 +159,24 @@ def _extension_signature_seeds():
         yield json.dumps({'signatures': [entry]}).encode()
 
 
+def _serve_seeds():
+    """serve --stdio request lines: verify-preloaded with the signed fixtures and a bundle, the other methods."""
+    def b64(path):
+        return base64.b64encode(path.read_bytes()).decode()
+    images = FIXTURES / 'images'
+    for image, signatures in (('sigstore-ecdsa-p256-app-v1', ['signature-1']), ('gpg-valid-app-v1', ['signature-1']),
+                              ('unsigned', [])):
+        yield json.dumps({'id': image, 'method': 'verify-preloaded', 'identity': 'docker://registry.example.com/app:v1',
+                          'manifest': b64(images / image / 'manifest.json'),
+                          'signatures': [b64(images / image / s) for s in signatures]}).encode()
+    yield json.dumps({'id': 1, 'method': 'verify-preloaded', 'identity': 'docker://registry.example.com/app:v1',
+                      'manifest': b64(images / 'unsigned' / 'manifest.json'), 'manifestType': 'application/vnd.oci.image.manifest.v1+json',
+                      'signatures': [b64(FIXTURES / 'bundles' / 'keyed' / 'valid-image-rekor.sigstore.json')]}).encode()
+    yield b'{"id": 2, "method": "verify", "image": "docker://registry.example.com/app:v1"}'
+    yield b'{"id": 3, "method": "validate", "line": "registry.example.com/app:v1"}'
+    yield b'{"id": null, "method": "shutdown"}'
+
+
 def _fixture_seeds(name):
     if name == 'fuzz_policy':
         yield from _policy_seeds()
@@ -189,6 +207,8 @@ def _fixture_seeds(name):
         yield from _oci_archive_seeds()
     elif name == 'fuzz_extension_signatures':
         yield from _extension_signature_seeds()
+    elif name == 'fuzz_serve_request':
+        yield from _serve_seeds()
     elif name == 'fuzz_untrusted_json':
         for source in (_policy_seeds(), _manifest_seeds(), _payload_seeds(), _rekor_seeds()):
             yield from source

@@ -144,22 +144,26 @@ def ends_on_sigterm(suite):
     return problems, "exit %d" % code
 
 
-def validate_available(suite):
-    """The validate method when this build has it: one list line checked, its report entry returned."""
-    line = json.dumps({"id": "v", "method": "validate", "line": "dir-is-not-a-list-entry//"})
-    responses, process = converse(suite, "gpg", [line])
-    value = decode(responses[0]) if responses else None
-    if value is None:
-        return ["no response: %r" % responses], ""
-    if "error" in value and "not available" in value["error"].get("message", ""):
-        return [], "validate not built into serve"
-    result = value.get("result", {})
-    problems = [] if result.get("status") == "invalid-reference" and result.get("passed") is False else ["result %s" % value]
-    return problems, result.get("status", "")
+def validate_lines(suite):
+    """validate checks one image-list line as imgtrust validate does and answers with its report entry."""
+    lines = [json.dumps({"id": "v1", "method": "validate", "line": "not//a reference"}),
+             json.dumps({"id": "v2", "method": "validate", "line": "127.0.0.1:1/app:v1"}),
+             json.dumps({"id": "v3", "method": "validate"})]
+    responses, process = converse(suite, "gpg", lines, extra=["--retry-times", "0"])
+    problems = []
+    expect(problems, responses[0] if responses else "", "v1", "result",
+           lambda r: r["status"] == "invalid-reference" and r["passed"] is False and r["input"] == "not//a reference")
+    expect(problems, responses[1] if len(responses) > 1 else "", "v2", "result",
+           lambda r: r["status"] == "fetch-error" and r["reference"] == "docker://127.0.0.1:1/app:v1")
+    expect(problems, responses[2] if len(responses) > 2 else "", "v3", "error",
+           lambda e: e["kind"] == "usage" and "\"line\" is required" in e["message"])
+    if process.returncode != 0:
+        problems.append("exit %d at EOF, want 0" % process.returncode)
+    return problems, "%d responses" % len(responses)
 
 
 def add_serve_checks(suite):
     suite.add("serve conversation (ids, malformed lines, shutdown)", lambda: conversation(suite))
     suite.add("serve verify-preloaded equals verify --manifest", lambda: same_as_cli(suite))
     suite.add("serve ends on SIGTERM", lambda: ends_on_sigterm(suite))
-    suite.add("serve validate", lambda: validate_available(suite))
+    suite.add("serve validate (one list line)", lambda: validate_lines(suite))

@@ -8,6 +8,7 @@
 #include "image/manifest_format.hpp"
 #include "image/signature_blob.hpp"
 #include "imgtrust/errors.hpp"
+#include "policy/multi_arch_rule.hpp"
 #include "util/untrusted_json.hpp"
 
 namespace imgtrust {
@@ -113,8 +114,9 @@ Verdict evaluate_preloaded(const PolicyContext& context, std::string_view docker
     PreloadedSource source(checked, signatures);
     // The manifest given is the one evaluated, a list included (its own digest):
     // an instance cannot be read without the network.
-    // TODO(H1): PolicyContext::evaluate becomes const; drop the cast then.
-    return const_cast<PolicyContext&>(context).evaluate(*image, source);
+    Verdict verdict = context.evaluate(*image, source);
+    policy::record_single_manifest_rule(context.options().multi_arch_rule, verdict);
+    return verdict;
 }
 
 }  // namespace imgtrust

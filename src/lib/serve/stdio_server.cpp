@@ -13,6 +13,7 @@
 
 #include "imgtrust/errors.hpp"
 #include "imgtrust/preloaded.hpp"
+#include "imgtrust/validate.hpp"
 #include "imgtrust/verify_json.hpp"
 #include "util/bytes.hpp"
 #include "util/untrusted_json.hpp"
@@ -172,15 +173,16 @@ ServeResponse StdioServer::handle(std::string_view line) const {
         parse_request(line, request);
         if (request.method == "shutdown") return {response(request.id_json, "result", "{\"shutdown\":true}"), true};
         if (request.method == "validate") {
-            throw RequestError("validate is not available in this server");
+            if (!validator_) throw RequestError("validate is not available in this server");
+            // Problems of the image are the entry's status; only configuration problems throw.
+            const validate::ImageReport report = validator_->check_line(string_member(request, "line"));
+            return {response(request.id_json, "result", validate::image_report_json(report)), false};
         }
         ImageResult result;
         if (request.method == "verify") {
             result.image = string_member(request, "image");
             const auto image = parse_image_reference(result.image);
-            // TODO(H1): context_->evaluate(*image, *client_) once PolicyContext::evaluate is const on main;
-            // until then the context reaches images through its options' SystemContext (the CLI gives it the client's pool).
-            result.verdict = const_cast<PolicyContext&>(*context_).evaluate(*image);
+            result.verdict = client_ ? context_->evaluate(*image, *client_) : context_->evaluate(*image);
         } else {
             PreloadedRequest decoded = decode_preloaded(request);
             result.image = decoded.identity;

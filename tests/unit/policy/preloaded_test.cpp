@@ -149,6 +149,8 @@ TEST_CASE("evaluate_preloaded evaluates a manifest list as the list itself, by i
     CHECK(verdict.allowed);
     CHECK(verdict.manifest_digest == sha256_digest(index.bytes));
     CHECK(verdict.platform.empty());
+    CHECK(verdict.multi_arch_rule == "platform");
+    CHECK(verdict.satisfied_by == "manifest");
     // The instances' signatures do not sign the index.
     verdict = evaluate_preloaded(*context, app_v1, index, signatures_of({"images/multiarch-amd64-signed/" +
                                                                          std::string("ef75cd90094f812edcb55e2c436f42e66a679e7799319af173b30ccacd94d90e.signature-1")}));
