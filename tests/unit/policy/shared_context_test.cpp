@@ -4,6 +4,7 @@
 // construction and a bad key is reported then, failing only the requirement
 // that names it; evaluate(image) reaches registries through one Client.
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -215,7 +216,7 @@ TEST_CASE("evaluate(image) reuses the context's Client: one token fetch for two 
     const std::string manifest = sample_manifest();
     server.configure(routes_json({{manifest_route("team/app", "v1"), {response_json(200, manifest, {{"Content-Type", oci_manifest_type}})}}},
                                  bearer_auth(server)));
-    const std::filesystem::path empty_registries_d = std::filesystem::temp_directory_path() / "imgtrust-shared-context-test-registries.d";
+    const std::filesystem::path empty_registries_d = std::filesystem::temp_directory_path() / ("imgtrust-shared-context-registries.d-" + std::to_string(::getpid()));
     std::filesystem::create_directories(empty_registries_d);
     EvaluationOptions options;
     options.system = test_context();
