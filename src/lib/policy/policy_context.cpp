@@ -23,7 +23,7 @@
 
 namespace imgtrust {
 
-struct PolicyContext::State {
+struct IMGTRUST_LOCAL PolicyContext::State {
     Policy policy;  // does not move again: `trust` finds requirements by address
     EvaluationOptions options;
     Client client;

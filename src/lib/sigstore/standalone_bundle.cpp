@@ -30,7 +30,7 @@ std::optional<BundleArtifact> BundleArtifact::of_sha256_digest(std::string_view 
     return BundleArtifact(std::make_shared<const sigstore::ArtifactExpectation>(sigstore::ArtifactExpectation::of_digest(*digest)));
 }
 
-struct BundleVerifier::State {
+struct IMGTRUST_LOCAL BundleVerifier::State {
     std::optional<sigstore::TrustedRoot> own_root;  // unset: the built-in public-good root
     std::optional<signature::IdentityRequirement> identity;
     sigstore::BundleVerificationOptions options;
