@@ -132,9 +132,13 @@ void write_failed_list(const MergedReport& merged, std::ostream& out) {
 
 }  // namespace imgtrust::validate
 
+#ifndef IMGTRUST_LOCAL  // imgtrust/export.hpp defines it (hidden visibility for pimpl State definitions)
+#define IMGTRUST_LOCAL __attribute__((visibility("hidden")))
+#endif
+
 namespace imgtrust::validate {
 
-struct ShardReports::State {
+struct IMGTRUST_LOCAL ShardReports::State {
     std::vector<NamedReport> reports;
 };
 

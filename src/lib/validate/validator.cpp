@@ -8,6 +8,10 @@
 #include "validate/rewrite.hpp"
 #include "validate/validator_access.hpp"
 
+#ifndef IMGTRUST_LOCAL  // imgtrust/export.hpp defines it (hidden visibility for pimpl State definitions)
+#define IMGTRUST_LOCAL __attribute__((visibility("hidden")))
+#endif
+
 namespace imgtrust::validate {
 namespace {
 
@@ -31,7 +35,7 @@ std::size_t count_list_entries(std::istream& list, std::optional<ShardSelection>
 // One immutable PolicyContext (inside the one ImageValidator) and one Client
 // serve every check, from any number of threads: trust is loaded once (one
 // GNUPGHOME, one key cache), connections and tokens are shared.
-struct Validator::State {
+struct IMGTRUST_LOCAL Validator::State {
     ValidationSettings settings;
     Policy policy;
     std::shared_ptr<const Client> client;
