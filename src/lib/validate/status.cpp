@@ -22,10 +22,9 @@ AcceptedSigner accepted_signer(const SignatureOutcome& signature) {
     AcceptedSigner signer{signature.signed_identity,         signature.key_fingerprint,
                           signature.certificate_subject,     signature.certificate_issuer,
                           signature.certificate_sans,        signature.certificate_oidc_issuer,
-                          signature.certificate_matched_san, signature.certificate_extensions};
-    signer.signature_format = signature.format;
-    signer.found_in = signature.found_in;
-    signer.signing_times = signature.signing_times;
+                          signature.certificate_matched_san, signature.certificate_extensions,
+                          signature.format,                  signature.found_in,
+                          signature.signing_times};
     // A `.sig` signature's verified Rekor SET: the policy names the log's key, not its URL.
     if (signer.signing_times.empty() && signature.integrated_time)
         signer.signing_times.push_back({"SET", *signature.integrated_time, ""});
