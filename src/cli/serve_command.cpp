@@ -25,11 +25,8 @@
 namespace imgtrust::cli {
 namespace {
 
-struct ServeOptions : PolicyAccessOptions {
+struct ServeOptions : PolicyEvaluationOptions {
     bool stdio = false;
-    std::string override_os, override_arch, override_variant;
-    bool require_signed = false;
-    std::string multi_arch_rule = "platform";
 };
 
 // Request lines from a file descriptor, each at most max_serve_request_bytes
@@ -102,19 +99,6 @@ private:
     bool end_ = false;
 };
 
-EvaluationOptions evaluation_options(const ServeOptions& options) {
-    EvaluationOptions evaluation;
-    if (options.debug) evaluation.debug_log = debug_line;
-    evaluation.override_os = options.override_os;
-    evaluation.override_arch = options.override_arch;
-    evaluation.override_variant = options.override_variant;
-    evaluation.require_signed = options.require_signed;
-    evaluation.openpgp_engine = options.openpgp_engine;
-    evaluation.multi_arch_rule =
-        options.multi_arch_rule == "index-or-platform" ? MultiArchRule::index_or_platform : MultiArchRule::platform;
-    return evaluation;
-}
-
 // "validate" requests: hangar mode under serve's policy, with hangar's defaults
 // (linux/amd64 and linux/arm64, the index checked too) and its own Client
 // (cosign attachments always read, as imgtrust validate reads them).
@@ -156,7 +140,7 @@ int run_serve(const ServeOptions& options) {
     apply_openpgp_engine(options.openpgp_engine);
     const SystemContext access = make_system_context(options, cancel);
     auto client = std::make_shared<const Client>(access);
-    EvaluationOptions evaluation = evaluation_options(options);
+    EvaluationOptions evaluation = make_evaluation_options(options);
     evaluation.system = client->system_context();
     Policy policy = load_policy(options);
     auto context = std::make_shared<const PolicyContext>(policy, evaluation);

@@ -22,12 +22,9 @@
 namespace imgtrust::cli {
 namespace {
 
-struct VerifyOptions : PolicyAccessOptions {
+struct VerifyOptions : PolicyEvaluationOptions {
     std::string output = "text";
-    std::string override_os, override_arch, override_variant;
     bool all_instances = false;   // --all: every instance of a manifest list
-    bool require_signed = false;  // --require-signed
-    std::string multi_arch_rule = "platform";  // --multi-arch-rule
     std::vector<std::string> images;
     // Pre-downloaded content: the manifest, its signatures and the docker reference they are checked under.
     std::string manifest_file;
@@ -248,19 +245,28 @@ void verify_preloaded(const PolicyContext& context, const VerifyOptions& options
     }
 }
 
-int run_verify(const VerifyOptions& options) {
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
+}  // namespace
+
+EvaluationOptions make_evaluation_options(const PolicyEvaluationOptions& options) {
     EvaluationOptions evaluation;
     if (options.debug) evaluation.debug_log = debug_line;
     evaluation.override_os = options.override_os;
     evaluation.override_arch = options.override_arch;
     evaluation.override_variant = options.override_variant;
     evaluation.require_signed = options.require_signed;
-    apply_openpgp_engine(options.openpgp_engine);
     evaluation.openpgp_engine = options.openpgp_engine;
     evaluation.multi_arch_rule =
         options.multi_arch_rule == "index-or-platform" ? MultiArchRule::index_or_platform : MultiArchRule::platform;
+    return evaluation;
+}
+
+namespace {
+
+int run_verify(const VerifyOptions& options) {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    InterruptWatch interrupts([cancel] { cancel->store(true); });  // before any thread starts
+    apply_openpgp_engine(options.openpgp_engine);
+    EvaluationOptions evaluation = make_evaluation_options(options);
     // One Client for every image of the run; none for pre-downloaded content, which reaches no registry.
     const bool preloaded = !options.manifest_file.empty();
     std::optional<Client> client;

@@ -11,6 +11,7 @@
 
 #include "imgtrust/policy.hpp"
 #include "imgtrust/system_context.hpp"
+#include "imgtrust/verify.hpp"
 
 namespace imgtrust::cli {
 
@@ -31,6 +32,18 @@ struct PolicyAccessOptions {
     bool debug = false;          // --debug (registered by each command, after its own options)
     std::string openpgp_engine;  // --openpgp-engine (likewise; empty: the default engine)
 };
+
+// How verify and serve evaluate: the platform chosen from a manifest list,
+// --require-signed and --multi-arch-rule, on top of the access options.
+struct PolicyEvaluationOptions : PolicyAccessOptions {
+    std::string override_os, override_arch, override_variant;
+    bool require_signed = false;               // --require-signed
+    std::string multi_arch_rule = "platform";  // --multi-arch-rule
+};
+
+// The EvaluationOptions these flags stand for (debug log, platform, rule,
+// OpenPGP engine); `system` is left for the caller's Client.
+EvaluationOptions make_evaluation_options(const PolicyEvaluationOptions& options);
 
 // --policy, --insecure-policy, --registries.d, --authfile, --creds, --no-creds,
 // --cert-dir, --tls-verify, --tls-details, --retry-times and --timeout, in this order.

@@ -21,12 +21,7 @@ std::optional<std::string> optional_text(const char* text) {
 extern "C" {
 
 imgtrust_status imgtrust_client_options_new(imgtrust_client_options** out_options) {
-    if (!out_options) return invalid_argument("imgtrust_client_options_new: out_options is NULL");
-    *out_options = nullptr;
-    return guarded([&] {
-        *out_options = new imgtrust_client_options();
-        return IMGTRUST_OK;
-    });
+    return imgtrust::capi::new_options(out_options, "imgtrust_client_options_new: out_options is NULL");
 }
 
 void imgtrust_client_options_free(imgtrust_client_options* options) { delete options; }

@@ -30,12 +30,7 @@ imgtrust_status make_context(imgtrust::Policy policy, const imgtrust_context_opt
 extern "C" {
 
 imgtrust_status imgtrust_context_options_new(imgtrust_context_options** out_options) {
-    if (!out_options) return invalid_argument("imgtrust_context_options_new: out_options is NULL");
-    *out_options = nullptr;
-    return guarded([&] {
-        *out_options = new imgtrust_context_options();
-        return IMGTRUST_OK;
-    });
+    return imgtrust::capi::new_options(out_options, "imgtrust_context_options_new: out_options is NULL");
 }
 
 void imgtrust_context_options_free(imgtrust_context_options* options) { delete options; }

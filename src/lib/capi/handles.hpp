@@ -65,4 +65,15 @@ imgtrust_status guarded(Body&& body) noexcept {
 // For a NULL handle or pointer: IMGTRUST_E_INVALID_ARGUMENT with "<what> is NULL".
 imgtrust_status invalid_argument(const char* message) noexcept;
 
+// The body of every imgtrust_*_options_new: *out is a new default T, or NULL and a status.
+template <typename T>
+imgtrust_status new_options(T** out, const char* null_message) noexcept {
+    if (!out) return invalid_argument(null_message);
+    *out = nullptr;
+    return guarded([&] {
+        *out = new T();
+        return IMGTRUST_OK;
+    });
+}
+
 }  // namespace imgtrust::capi
