@@ -157,16 +157,8 @@ CommandAction register_serve_command(CLI::App& app) {
     cmd->add_flag("--stdio", options->stdio, "Read requests from standard input, write responses to standard output");
     add_policy_access_options(cmd, *options);
     cmd->add_flag("--debug", options->debug, "Log each decision to stderr");
-    cmd->add_option("--override-os", options->override_os, "Use OS instead of the running OS for choosing images");
-    cmd->add_option("--override-arch", options->override_arch, "Use ARCH instead of the machine's architecture");
-    cmd->add_option("--override-variant", options->override_variant, "Use VARIANT instead of the machine's variant");
-    cmd->add_flag("--require-signed", options->require_signed,
-                  "Reject an image that no signedBy or sigstoreSigned requirement has verified");
-    add_openpgp_engine_option(*cmd, options->openpgp_engine);
-    cmd->add_option("--multi-arch-rule", options->multi_arch_rule,
-                    "For a manifest list: platform (podman, skopeo copy) or index-or-platform (bootc, skopeo's image proxy)")
-        ->check(CLI::IsMember({"platform", "index-or-platform"}))
-        ->capture_default_str();
+    add_platform_options(cmd, *options);
+    add_evaluation_rule_options(cmd, *options);
     return [cmd, options]() -> int {
         finish_policy_access_options(cmd, *options);
         return run_serve(*options);

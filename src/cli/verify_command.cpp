@@ -247,6 +247,23 @@ void verify_preloaded(const PolicyContext& context, const VerifyOptions& options
 
 }  // namespace
 
+void add_platform_options(CLI::App* command, PolicyEvaluationOptions& options) {
+    command->add_option("--override-os", options.override_os, "Use OS instead of the running OS for choosing images");
+    command->add_option("--override-arch", options.override_arch, "Use ARCH instead of the machine's architecture");
+    command->add_option("--override-variant", options.override_variant, "Use VARIANT instead of the machine's variant");
+}
+
+void add_evaluation_rule_options(CLI::App* command, PolicyEvaluationOptions& options) {
+    command->add_flag("--require-signed", options.require_signed,
+                      "Reject an image that no signedBy or sigstoreSigned requirement has verified");
+    add_openpgp_engine_option(*command, options.openpgp_engine);
+    command->add_option("--multi-arch-rule", options.multi_arch_rule,
+                        "For a manifest list: platform (podman, skopeo copy: the instance's signatures) or "
+                        "index-or-platform (bootc, skopeo's image proxy: the index's or the instance's)")
+        ->check(CLI::IsMember({"platform", "index-or-platform"}))
+        ->capture_default_str();
+}
+
 EvaluationOptions make_evaluation_options(const PolicyEvaluationOptions& options) {
     EvaluationOptions evaluation;
     if (options.debug) evaluation.debug_log = debug_line;
@@ -308,19 +325,10 @@ CommandAction register_verify_command(CLI::App& app) {
     add_policy_access_options(cmd, *options);
     cmd->add_option("--output,-o", options->output, "Output format")->check(CLI::IsMember({"text", "json"}));
     cmd->add_flag("--debug", options->debug, "Log each decision to stderr");
-    cmd->add_option("--override-os", options->override_os, "Use OS instead of the running OS for choosing images");
-    cmd->add_option("--override-arch", options->override_arch, "Use ARCH instead of the machine's architecture");
-    cmd->add_option("--override-variant", options->override_variant, "Use VARIANT instead of the machine's variant");
+    add_platform_options(cmd, *options);
     cmd->add_flag("--all,-a", options->all_instances,
                   "For a manifest list, evaluate every instance (each must be accepted), as skopeo copy --all");
-    cmd->add_flag("--require-signed", options->require_signed,
-                  "Reject an image that no signedBy or sigstoreSigned requirement has verified");
-    add_openpgp_engine_option(*cmd, options->openpgp_engine);
-    cmd->add_option("--multi-arch-rule", options->multi_arch_rule,
-                    "For a manifest list: platform (podman, skopeo copy: the instance's signatures) or "
-                    "index-or-platform (bootc, skopeo's image proxy: the index's or the instance's)")
-        ->check(CLI::IsMember({"platform", "index-or-platform"}))
-        ->capture_default_str();
+    add_evaluation_rule_options(cmd, *options);
     cmd->add_option("--manifest", options->manifest_file,
                     "Verify this already-downloaded manifest (with --signature and --identity) instead of IMAGE; "
                     "nothing is fetched");

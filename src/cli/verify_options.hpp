@@ -41,6 +41,11 @@ struct PolicyEvaluationOptions : PolicyAccessOptions {
     std::string multi_arch_rule = "platform";  // --multi-arch-rule
 };
 
+// --override-os, --override-arch, --override-variant.
+void add_platform_options(CLI::App* command, PolicyEvaluationOptions& options);
+// --require-signed, --openpgp-engine, --multi-arch-rule.
+void add_evaluation_rule_options(CLI::App* command, PolicyEvaluationOptions& options);
+
 // The EvaluationOptions these flags stand for (debug log, platform, rule,
 // OpenPGP engine); `system` is left for the caller's Client.
 EvaluationOptions make_evaluation_options(const PolicyEvaluationOptions& options);
