@@ -1,33 +1,19 @@
 #include "cli/exit_codes.hpp"
 
-#include "imgtrust/errors.hpp"
+#include "imgtrust/verify_json.hpp"
 
 namespace imgtrust::cli {
 
+// The library classifies the exception (imgtrust::error_kind_for, the verify
+// JSON's error kind); the exit code follows from the kind alone.
 ExitCode exit_code_for(const std::exception_ptr& error, std::string* kind) {
-    auto set_kind = [kind](const char* name) {
-        if (kind) *kind = name;
-    };
-    try {
-        std::rethrow_exception(error);
-    } catch (const PolicyFormatError&) {
-        set_kind("policy");
-        return exit_usage_or_config;
-    } catch (const ConfigError&) {
-        set_kind("config");
-        return exit_usage_or_config;
-    } catch (const NotFoundError&) {
-        set_kind("not-found");
-        return exit_fetch_failed;
-    } catch (const FetchError&) {
-        set_kind("fetch");
-        return exit_fetch_failed;
-    } catch (...) {
-        // Anything unexpected (bad_alloc, a bug): never an accept. Report it as a
-        // failure to read the image, the conservative non-policy outcome.
-        set_kind("internal");
-        return exit_fetch_failed;
-    }
+    const std::string error_kind = error_kind_for(error);
+    if (kind) *kind = error_kind;
+    if (error_kind == "policy" || error_kind == "config") return exit_usage_or_config;
+    // not-found, fetch, and anything unexpected ("internal": bad_alloc, a bug):
+    // never an accept; reported as a failure to read the image, the
+    // conservative non-policy outcome.
+    return exit_fetch_failed;
 }
 
 ExitCode worst_of(ExitCode a, ExitCode b) {
